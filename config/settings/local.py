@@ -1,0 +1,7 @@
+"""The embedded default and development: everything from base, DEBUG on unless told."""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from .base import *  # noqa: E402,F403

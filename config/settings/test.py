@@ -1,0 +1,37 @@
+"""Test settings: fast hashing, locmem email, in-memory channels.
+
+DATABASE_URL / REDIS_URL switch the suite to PostgreSQL and Redis, as in CI.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASE_URL, REST_FRAMEWORK, VAR_DIR  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+REMINDER_CHANNELS = ["email", "locmem"]
+SITE_URL = "https://hep.example"
+APP_TODAY_URL = "https://hep.example/app/today"
+if not DATABASE_URL:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "test.sqlite3"),
+            "TEST": {"NAME": str(VAR_DIR / "test-run.sqlite3")},
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
+    }
+# Tests that exercise throttling set their own rates.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "activate": "1000/min"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,79 @@
+"""Shared fixtures.
+
+Tests marked `postgres` or `redis` need the real services. Locally they skip when
+DATABASE_URL / REDIS_URL are not set; with REQUIRE_SERVICES=1 (as .ci/run sets)
+a missing service fails them instead, so CI can never skip them silently.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") == "1"
+
+
+def _missing(what: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not configured", pytrace=False)
+    pytest.skip(f"{what} not configured")
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        _missing("Redis (REDIS_URL)")
+    if item.get_closest_marker("postgres") and not os.environ.get("DATABASE_URL"):
+        _missing("PostgreSQL (DATABASE_URL)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_matches_requirement(django_db_setup, django_db_blocker):
+    """In CI the suite must really run against PostgreSQL."""
+    if REQUIRE_SERVICES:
+        assert connection.vendor == "postgresql", (
+            f"expected PostgreSQL in CI, got {connection.vendor}"
+        )
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def clinic(db):
+    return factories.ClinicFactory()
+
+
+@pytest.fixture
+def clinician(clinic):
+    return factories.ClinicianFactory(clinic=clinic)
+
+
+@pytest.fixture
+def patient(clinician):
+    return factories.PatientFactory(clinic=clinician.clinic, primary_clinician=clinician)
+
+
+def auth_client(user, device_name: str = "test device") -> APIClient:
+    """An API client holding a real per-device token for `user`."""
+    from knox.models import get_token_model
+
+    _, token = get_token_model().objects.create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    client.token = token
+    return client
+
+
+@pytest.fixture
+def patient_client(patient) -> APIClient:
+    return auth_client(patient.user)
+
+
+@pytest.fixture
+def clinician_client(clinician) -> APIClient:
+    return auth_client(clinician.user)
