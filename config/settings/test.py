@@ -7,8 +7,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 
-from .base import *  # noqa: E402,F403
-from .base import DATABASE_URL, REST_FRAMEWORK, VAR_DIR  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATABASE_URL, REST_FRAMEWORK, VAR_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
