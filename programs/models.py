@@ -297,6 +297,31 @@ class Program(models.Model):
         return f"{self.name} (v{self.version})"
 
 
+class ProgramPause(models.Model):
+    """A period in which a program is paused: nothing is scheduled, nothing reminded.
+
+    `end` is exclusive and empty while the pause lasts.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="pauses")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program"], condition=Q(end__isnull=True), name="program_one_open_pause"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="pause_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} paused {self.start} to {self.end or 'now'}"
+
+
 class ProgramItem(ScheduleFields):
     """One line of a prescription, immutable once written.
 

@@ -1,0 +1,112 @@
+"""What is scheduled on a local date, and when a date's work is complete.
+
+One rule, in two forms that must agree: a Python predicate for views that already
+hold the rows (today, days, reports) and a queryset filter for set-based work over
+many patients (reminder planning, alert passes).
+
+An item is scheduled on local date D when
+- D lies within the program's start and end dates,
+- D lies within the item row's validity [valid_from, valid_until),
+- D's ISO weekday is in the item's days of week,
+- no pause of the program covers D, and
+- for today and later dates, the program is active (a completed program keeps
+  its history but schedules nothing more).
+
+D's work is complete when every scheduled item has at least `times_per_day`
+completed logs on D. Logs count by the item's `key`, so a log made before a
+mid-day edit of the dose still counts for the edited line.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from programs.models import ExerciseLog, Program, ProgramItem, ProgramPause, weekday_bit
+
+
+def item_scheduled_on(
+    item: ProgramItem,
+    program: Program,
+    pauses: Iterable[ProgramPause],
+    day: dt.date,
+    today: dt.date,
+) -> bool:
+    if day < program.start_date or (program.end_date is not None and day > program.end_date):
+        return False
+    if day < item.valid_from or (item.valid_until is not None and day >= item.valid_until):
+        return False
+    if not item.days_mask & weekday_bit(day.isoweekday()):
+        return False
+    if day >= today and program.status != Program.Status.ACTIVE:
+        return False
+    return not any(
+        pause.start <= day and (pause.end is None or day < pause.end) for pause in pauses
+    )
+
+
+def scheduled_on_q(day: dt.date, today: dt.date, prefix: str = "") -> Q:
+    """A filter on ProgramItem (or, with prefix='items__' etc., a related model)."""
+    p = prefix
+    bit = weekday_bit(day.isoweekday())
+    q = (
+        Q(**{f"{p}program__start_date__lte": day})
+        & (Q(**{f"{p}program__end_date__isnull": True}) | Q(**{f"{p}program__end_date__gte": day}))
+        & Q(**{f"{p}valid_from__lte": day})
+        & (Q(**{f"{p}valid_until__isnull": True}) | Q(**{f"{p}valid_until__gt": day}))
+        & Q(**{f"{p}days_mask__in": masks_with_bit(bit)})
+    )
+    if day >= today:
+        q &= Q(**{f"{p}program__status": Program.Status.ACTIVE})
+    return q
+
+
+def masks_with_bit(bit: int) -> list[int]:
+    """Every 7-bit mask containing `bit`: an `IN` list portable to SQLite and PostgreSQL
+    and able to use an index, unlike a bitwise AND expression."""
+    return [mask for mask in range(1, 128) if mask & bit]
+
+
+def not_paused_on(day: dt.date) -> Exists:
+    return ~Exists(
+        ProgramPause.objects.filter(program=OuterRef("program"), start__lte=day).filter(
+            Q(end__isnull=True) | Q(end__gt=day)
+        )
+    )
+
+
+def scheduled_items(day: dt.date, today: dt.date) -> QuerySet[ProgramItem]:
+    return ProgramItem.objects.filter(scheduled_on_q(day, today)).filter(not_paused_on(day))
+
+
+def done_count_subquery(day: dt.date) -> Coalesce:
+    """Completed logs on `day` for the outer ProgramItem's line (its key)."""
+    logs = (
+        ExerciseLog.objects.filter(
+            item__key=OuterRef("key"), item__program=OuterRef("program"), date=day, completed=True
+        )
+        .order_by()
+        .values("item__key")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(logs, output_field=IntegerField()), Value(0))
+
+
+def unfinished_items(day: dt.date, today: dt.date) -> QuerySet[ProgramItem]:
+    """Items scheduled on `day` that still need a log: the work a reminder is for."""
+    return (
+        scheduled_items(day, today)
+        .annotate(done_count=done_count_subquery(day))
+        .filter(done_count__lt=F("times_per_day"))
+    )
+
+
+def has_unfinished_work(day: dt.date, today: dt.date, patient_ref: str = "pk") -> Exists:
+    """For a Patient queryset: D has scheduled work not yet complete."""
+    return Exists(unfinished_items(day, today).filter(program__patient=OuterRef(patient_ref)))
+
+
+def has_scheduled_work(day: dt.date, today: dt.date, patient_ref: str = "pk") -> Exists:
+    return Exists(scheduled_items(day, today).filter(program__patient=OuterRef(patient_ref)))
