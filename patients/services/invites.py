@@ -1,0 +1,69 @@
+"""Invites: short, single-use, expiring activation codes, stored only as hashes."""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+
+from patients.models import ActivationCode, Patient
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read off a screen or an email and typed.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 8
+CODE_TTL = dt.timedelta(days=getattr(settings, "ACTIVATION_CODE_TTL_DAYS", 14))
+
+
+class ActivationError(Exception):
+    """The code is unknown, used or expired; one message for all three."""
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(normalize_code(code).encode()).hexdigest()
+
+
+def activation_code_issue(*, patient: Patient) -> str:
+    """A new code for `patient`; earlier unused codes stop working. Returns the plain code."""
+    now = timezone.now()
+    with transaction.atomic():
+        ActivationCode.objects.filter(patient=patient, used_at__isnull=True).update(expires_at=now)
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        ActivationCode.objects.create(
+            patient=patient, code_hash=hash_code(code), expires_at=now + CODE_TTL
+        )
+    return code
+
+
+def activation_code_redeem(*, code: str, password: str) -> Patient:
+    """Spend a code once and set the patient's password.
+
+    The code row is locked and marked used in the same transaction, so two
+    simultaneous activations with one code cannot both succeed.
+    Raises ActivationError for an unknown, used or expired code and Django's
+    ValidationError for a password the validators reject.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        activation = (
+            ActivationCode.objects.select_for_update()
+            .select_related("patient__user")
+            .filter(code_hash=hash_code(code), used_at__isnull=True, expires_at__gt=now)
+            .first()
+        )
+        if activation is None:
+            raise ActivationError("This code is not valid. Ask your clinic for a new one.")
+        user = activation.patient.user
+        validate_password(password, user=user)
+        user.set_password(password)
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
+        activation.used_at = now
+        activation.save(update_fields=["used_at"])
+    return activation.patient
