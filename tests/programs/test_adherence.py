@@ -1,0 +1,85 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from programs.adherence import completion_rate, day_statuses, streaks
+from programs.models import days_to_mask
+from tests import factories
+
+WEDNESDAY = dt.date(2026, 11, 25)
+NOON_UTC = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def program(db):
+    patient = factories.PatientFactory(timezone="Europe/London")
+    return factories.ProgramFactory(patient=patient, start_date=WEDNESDAY - dt.timedelta(days=20))
+
+
+def statuses(patient, start, end):
+    return {
+        day.date: day
+        for day in day_statuses(patients=[patient], start=start, end=end, now=NOON_UTC)[patient.pk]
+    }
+
+
+def test_occurrences_are_counted_and_capped_per_line(program):
+    twice = factories.ProgramItemFactory(program=program, times_per_day=2)
+    once = factories.ProgramItemFactory(program=program, times_per_day=1)
+    for _ in range(3):  # three logs of one line do not make up for the other
+        factories.ExerciseLogFactory(item=twice, date=WEDNESDAY, pain=4)
+    day = statuses(program.patient, WEDNESDAY, WEDNESDAY)[WEDNESDAY]
+    assert (day.scheduled, day.done, day.complete) == (3, 2, False)
+    assert day.pain_average == 4.0
+    factories.ExerciseLogFactory(item=once, date=WEDNESDAY, pain=7)
+    day = statuses(program.patient, WEDNESDAY, WEDNESDAY)[WEDNESDAY]
+    assert (day.done, day.complete, day.pain_average) == (3, True, 4.8)
+
+
+def test_incomplete_logs_are_data_but_not_done(program):
+    item = factories.ProgramItemFactory(program=program)
+    factories.ExerciseLogFactory(item=item, date=WEDNESDAY, completed=False, pain=2)
+    day = statuses(program.patient, WEDNESDAY, WEDNESDAY)[WEDNESDAY]
+    assert (day.done, day.logged) == (0, True)
+
+
+def test_rate_counts_today_only_once_complete_and_streaks_skip_rest_days(program):
+    item = factories.ProgramItemFactory(program=program, days_mask=days_to_mask([1, 3, 5]))
+    start = WEDNESDAY - dt.timedelta(days=6)  # Thursday
+    # Fri done, Mon missed, Wed (today) not yet: 1 of 2 finished days.
+    factories.ExerciseLogFactory(item=item, date=WEDNESDAY - dt.timedelta(days=5))
+    days = list(statuses(program.patient, start, WEDNESDAY).values())
+    assert completion_rate(days, WEDNESDAY) == 50.0
+    assert streaks(days, WEDNESDAY) == (0, 1)
+    factories.ExerciseLogFactory(item=item, date=WEDNESDAY)
+    days = list(statuses(program.patient, start, WEDNESDAY).values())
+    assert completion_rate(days, WEDNESDAY) == pytest.approx(66.7)
+    assert streaks(days, WEDNESDAY) == (1, 1)
+
+
+def test_nothing_scheduled_gives_no_rate(program):
+    days = list(statuses(program.patient, WEDNESDAY - dt.timedelta(days=3), WEDNESDAY).values())
+    assert completion_rate(days, WEDNESDAY) is None
+    assert streaks(days, WEDNESDAY) == (0, 0)
+
+
+@time_machine.travel(NOON_UTC, tick=False)
+def test_query_count_does_not_grow_with_patients_or_days(db, django_assert_num_queries):
+    def seed(n):
+        patients = []
+        for _ in range(n):
+            program = factories.ProgramFactory(start_date=WEDNESDAY - dt.timedelta(days=90))
+            item = factories.ProgramItemFactory(program=program)
+            factories.ExerciseLogFactory(item=item, date=WEDNESDAY - dt.timedelta(days=1), pain=3)
+            patients.append(program.patient)
+        return patients
+
+    small, large = seed(1), seed(50)
+    with django_assert_num_queries(3):
+        day_statuses(patients=small, start=WEDNESDAY, end=WEDNESDAY)
+    with django_assert_num_queries(3):
+        result = day_statuses(
+            patients=large, start=WEDNESDAY - dt.timedelta(days=89), end=WEDNESDAY
+        )
+    assert all(days[-2].complete for days in result.values())
