@@ -1,0 +1,180 @@
+"""Demo data for `manage.py up --demo`: a clinic, a clinician and three patients in
+different time zones, each with a program and a week of logs. Idempotent."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from patients.models import Clinic, Clinician, Patient, User
+from patients.timezones import local_today
+from programs.models import Exercise, ExerciseLog, Program, ProgramItem, ProgramTemplate, Session
+
+DEMO_CLINIC = "Demo Physio & Chiro"
+DEMO_PASSWORD = "demo-password-2026"
+CLINICIAN_EMAIL = "clinician@demo.hep.example"
+PATIENTS = [
+    # email, first, last, zone, reminder time, protocol slug, share of days done
+    (
+        "maya@demo.hep.example",
+        "Maya",
+        "Ngata",
+        "Pacific/Auckland",
+        dt.time(7, 0),
+        "anterior-pelvic-tilt-reset",
+        6,
+    ),
+    (
+        "tom@demo.hep.example",
+        "Tom",
+        "Whitfield",
+        "Europe/London",
+        dt.time(18, 30),
+        "hip-stability-for-runners",
+        4,
+    ),
+    (
+        "lucia@demo.hep.example",
+        "Lucia",
+        "Ramirez",
+        "America/Los_Angeles",
+        dt.time(12, 0),
+        "thoracic-mobility-for-runners",
+        2,
+    ),
+]
+
+
+@dataclass
+class DemoLogins:
+    clinician: str
+    patients: list[tuple[str, str]]  # (email, time zone)
+    password: str
+    created: bool
+
+
+def _user(email: str, first: str, last: str, *, staff: bool) -> tuple[User, bool]:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"first_name": first, "last_name": last, "is_staff": staff}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user, created
+
+
+def _program_from_template(
+    patient: Patient, template: ProgramTemplate | None, today: dt.date
+) -> Program:
+    start = today - dt.timedelta(days=13)
+    program = Program.objects.create(
+        patient=patient,
+        name=template.name if template else "Core basics",
+        template=template,
+        start_date=start,
+    )
+    if template is not None:
+        lines = [
+            dict(
+                exercise_id=t.exercise_id,
+                order=t.order,
+                sets=t.sets,
+                reps=t.reps,
+                hold_seconds=t.hold_seconds,
+                duration_seconds=t.duration_seconds,
+                side=t.side,
+                days_mask=t.days_mask,
+                times_per_day=t.times_per_day,
+                notes=t.notes,
+            )
+            for t in template.items.all()
+        ]
+    else:
+        lines = [
+            dict(
+                exercise_id=e.pk,
+                order=n,
+                sets=e.default_sets,
+                reps=e.default_reps,
+                hold_seconds=e.default_hold_seconds,
+                duration_seconds=e.default_duration_seconds,
+            )
+            for n, e in enumerate(Exercise.objects.filter(clinic__isnull=True)[:5], start=1)
+        ]
+    ProgramItem.objects.bulk_create(
+        ProgramItem(program=program, valid_from=start, **line) for line in lines
+    )
+    return program
+
+
+def _week_of_logs(patient: Patient, program: Program, today: dt.date, days_done: int) -> None:
+    items = list(program.items.all())
+    logs = []
+    for offset in range(7, 0, -1):
+        day = today - dt.timedelta(days=offset)
+        if offset > days_done:
+            continue
+        session, _ = Session.objects.get_or_create(patient=patient, date=day)
+        for n, item in enumerate(items):
+            if not item.days_mask & (1 << (day.isoweekday() - 1)):
+                continue
+            for _ in range(item.times_per_day):
+                logs.append(
+                    ExerciseLog(
+                        id=uuid.uuid4(),
+                        patient=patient,
+                        session=session,
+                        item=item,
+                        program_version=item.version,
+                        date=day,
+                        completed=True,
+                        sets_done=item.sets,
+                        reps_done=item.reps,
+                        hold_seconds_done=item.hold_seconds,
+                        duration_seconds_done=item.duration_seconds,
+                        pain=max(0, 5 - offset // 2 + n % 2),
+                        difficulty=4,
+                        performed_at=timezone.now() - dt.timedelta(days=offset),
+                    )
+                )
+    ExerciseLog.objects.bulk_create(logs)
+
+
+@transaction.atomic
+def demo_create() -> DemoLogins:
+    clinic, created = Clinic.objects.get_or_create(name=DEMO_CLINIC)
+    user, _ = _user(CLINICIAN_EMAIL, "Sam", "Okafor", staff=True)
+    clinician, _ = Clinician.objects.get_or_create(
+        user=user,
+        defaults={"clinic": clinic, "role": Clinician.Role.OWNER, "timezone": "Europe/London"},
+    )
+    if created:
+        try:
+            from patients.admin_scoping import grant_clinic_staff_permissions
+        except ImportError:  # the admin scoping module is optional for the demo
+            pass
+        else:
+            grant_clinic_staff_permissions(user)
+    for email, first, last, zone, reminder_time, protocol, days_done in PATIENTS:
+        patient_user, new = _user(email, first, last, staff=False)
+        if not new:
+            continue
+        patient = Patient.objects.create(
+            user=patient_user,
+            clinic=clinic,
+            primary_clinician=clinician,
+            timezone=zone,
+            reminder_time=reminder_time,
+        )
+        today = local_today(zone)
+        template = ProgramTemplate.objects.filter(clinic__isnull=True, slug=protocol).first()
+        program = _program_from_template(patient, template, today)
+        _week_of_logs(patient, program, today, days_done)
+    return DemoLogins(
+        clinician=CLINICIAN_EMAIL,
+        patients=[(email, zone) for email, _, _, zone, *_ in PATIENTS],
+        password=DEMO_PASSWORD,
+        created=created,
+    )
