@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "knox",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "patients",
     "programs",
     "notifications",
@@ -187,6 +188,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI served from our own static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Celery ---------------------------------------------------------------------
@@ -236,6 +241,18 @@ APNS_TOPIC = os.environ.get("APNS_TOPIC", "")
 APNS_USE_SANDBOX = env_bool("APNS_USE_SANDBOX", False)
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_CLAIMS_SUBJECT = os.environ.get("VAPID_CLAIMS_SUBJECT", "")
+# Deliveries per sending task: hundreds per task, never one task per patient.
+REMINDER_SEND_CHUNK = env_int("REMINDER_SEND_CHUNK", 250)
+# Attempts per delivery (transient provider errors), and the backoff between them.
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 4)
+REMINDER_RETRY_BACKOFF_SECONDS = env_int("REMINDER_RETRY_BACKOFF_SECONDS", 30)
+# A row left `sending` (or `pending` and never picked up) this long is taken over
+# again; longer than the Celery hard time limit so a live task is never overtaken.
+REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 600)
+# Past local days the planner closes as `missed` after downtime (never sent late).
+REMINDER_MISSED_LOOKBACK_DAYS = env_int("REMINDER_MISSED_LOOKBACK_DAYS", 1)
+# Clinician digest: patients with this many scheduled days in a row without a log.
+DIGEST_MISSED_DAYS = env_int("DIGEST_MISSED_DAYS", 3)
 
 LOGGING = {
     "version": 1,
