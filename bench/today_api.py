@@ -1,0 +1,105 @@
+"""today_api: requests/s of GET /api/v1/me/today (2 programs, 12 items, token auth)
+under gunicorn with the production settings, against a bare Django view on the same
+server answering a prebuilt body of the same bytes. Target: ratio >= 0.5."""
+
+import argparse
+
+from bench import harness
+
+TARGET = 0.5
+PATH = "/api/v1/me/today"
+REFERENCE_PATH = "/bench/bare-json"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench today_api")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args(argv)
+    return harness.run("today_api", lambda: _run(args))
+
+
+def _seed():
+    from bench import seed
+    from programs.models import EVERY_DAY
+
+    exercises = seed.seed_exercises(12)
+    clinic, clinician = seed.seed_clinic("Today Clinic")
+    # The measured patient plus others around them, so indexes matter.
+    pop = seed.seed_patients(
+        clinic_id=clinic.pk, clinician_id=clinician.pk, count=300, exercise_ids=exercises,
+        tag="today", programs=2, items_per_program=6,
+        days_mask=lambda k: EVERY_DAY if k % 3 else 0b0010101,
+        times_per_day=lambda k: 2 if k == 0 else 1,
+    )  # fmt: skip
+    # 60 days of history, today half done.
+    seed.seed_logs(pop, days=60, done=lambda p, day, item: 1 if item.id % 2 else 0)
+    harness.analyze()
+    return pop
+
+
+def _run(args) -> int:
+    import os
+
+    with harness.bench_database("today_api") as env:
+        harness.require_url(PATH, "the patient API's GET /api/v1/me/today")
+        from django.test import Client
+
+        from bench import seed
+        from patients.models import User
+
+        harness.progress("seeding 300 patients with 2 programs of 6 items and 60 days of logs")
+        pop = _seed()
+        user = User.objects.get(pk=pop.user_ids[0])
+        token = seed.knox_token(user)
+        auth = f"Authorization: Token {token}"
+
+        response = Client().get(PATH, HTTP_AUTHORIZATION=f"Token {token}")
+        if response.status_code != 200:
+            raise RuntimeError(f"{PATH} answered {response.status_code}: {response.content[:500]}")
+        body = response.content
+        payload = response.json()
+        items = sum(len(p["items"]) for p in payload["programs"])
+        if len(payload["programs"]) != 2 or items != 12:
+            raise RuntimeError(f"expected 2 programs / 12 items, got {payload}")
+        body_file = harness.ROOT / "var" / "bench" / f"today-body-{os.getpid()}.json"
+        body_file.write_bytes(body)
+        env = {**env, "BENCH_REFERENCE_BODY": str(body_file)}
+
+        harness.progress(f"starting gunicorn ({args.workers} workers x {args.threads} threads)")
+        try:
+            with harness.gunicorn(env, workers=args.workers, threads=args.threads) as port:
+                opts = {"concurrency": args.concurrency}
+                harness.progress("warm-up: 3 s on each path")
+                harness.measure_rps(port, PATH, [auth], warmup=1, duration=2, **opts)
+                harness.measure_rps(port, REFERENCE_PATH, [], warmup=1, duration=2, **opts)
+                subject, reference = harness.interleave(
+                    lambda: harness.measure_rps(
+                        port, PATH, [auth], warmup=0.5, duration=args.duration, **opts
+                    ),
+                    lambda: harness.measure_rps(
+                        port, REFERENCE_PATH, [auth], warmup=0.5, duration=args.duration, **opts
+                    ),
+                    rounds=args.rounds,
+                )
+        finally:
+            body_file.unlink(missing_ok=True)
+        comparison = harness.Comparison(
+            title="GET /me/today vs bare JSON view",
+            subject=f"GET {PATH} ({len(body)} bytes, 2 programs, 12 items, knox token)",
+            reference=f"GET {REFERENCE_PATH}: prebuilt {len(body)}-byte JSON, same server",
+            unit="requests/s",
+            subject_values=subject,
+            reference_values=reference,
+            target=TARGET,
+            at_least=True,
+        )
+        notes = [
+            f"gunicorn gthread {args.workers}x{args.threads}, production settings, DEBUG off, "
+            f"CONN_MAX_AGE=600; load: bench.loadgen, {args.concurrency} keep-alive "
+            f"connections, {args.duration:g} s per round after 0.5 s warm-up",
+        ]
+        return harness.report("today_api", [comparison], notes)
