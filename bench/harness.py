@@ -160,11 +160,13 @@ def copy_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     table = model._meta.db_table
     cols = ", ".join(f'"{model._meta.get_field(c).column}"' for c in columns)
     count = 0
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+            count += 1
     return count
 
 

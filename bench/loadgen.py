@@ -91,7 +91,9 @@ async def replay(args) -> dict:
     for index, item in enumerate(requests):
         body = json.dumps(item["body"]).encode()
         headers = [f"Authorization: Token {item['token']}"]
-        queue.put_nowait((index, build_request(item.get("method", "POST"), item["path"], headers, body)))
+        queue.put_nowait(
+            (index, build_request(item.get("method", "POST"), item["path"], headers, body))
+        )
     answers: list = [None] * len(requests)
 
     async def worker():
