@@ -1,0 +1,55 @@
+"""Request and response shapes of /api/v1/auth/ (and the API's problem-details body)."""
+
+from rest_framework import serializers
+
+# Long enough for any passphrase, short enough that hashing it is cheap.
+PASSWORD_MAX_LENGTH = 256
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details: the one error body of the API (config.api.errors)."""
+
+    type = serializers.CharField(default="about:blank")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.JSONField(
+        required=False,
+        help_text=(
+            "Field-level messages: {field: [message]}, nested for nested input and "
+            "keyed by index for lists, e.g. {'logs': {'3': {'pain': ['...']}}}."
+        ),
+    )
+
+
+class LoginSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, style={"input_type": "password"}
+    )
+    device_name = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="A label for this device's token, e.g. 'Pixel 8'.",
+    )
+
+
+class ActivateSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=32, help_text="The invite code from the clinic.")
+    password = serializers.CharField(
+        max_length=PASSWORD_MAX_LENGTH,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="The new password; checked by the password validators.",
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        help_text="Send as `Authorization: Token <token>`; one token per device."
+    )
+    expires_at = serializers.DateTimeField(
+        help_text="When the token expires if unused; every request pushes it forward."
+    )
+    role = serializers.ChoiceField(choices=["patient", "clinician"])
