@@ -1,0 +1,1 @@
+"""Writes of the notifications app: planning, sending, digests, unsubscribing."""

@@ -1,0 +1,168 @@
+"""The clinician digest: one email a day at the clinician's local morning time.
+
+Planned like reminders (zones in Python, one bulk insert under the unique
+(clinician, local_date) constraint), sent by claiming each row. It lists the open
+alerts of the clinician's patients (owners and clinicians without assigned
+patients see the whole clinic) and patients with DIGEST_MISSED_DAYS or more
+scheduled days in a row without a log. Nothing to say: the row is closed as
+skipped `nothing_to_report` and no email goes out.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from notifications.channels import DeliveryError, Message, Recipient, active_channels
+from notifications.models import DeliveryStatus, DigestDelivery
+from patients.models import Clinician, Patient
+from patients.timezones import local_today, zone
+from programs.models import Alert, ExerciseLog
+from programs.scheduling import has_scheduled_work
+
+LOOKBACK_DAYS = 14
+NOTHING_TO_REPORT = "nothing_to_report"
+
+
+@dataclass(frozen=True)
+class QuietPatient:
+    patient: Patient
+    missed_days: int
+
+
+def digests_plan(*, now: dt.datetime | None = None, enqueue: bool = True) -> list[int]:
+    """Write today's digest row for every clinician whose digest time has come."""
+    now = now or timezone.now()
+    zones = (
+        Clinician.objects.filter(digest_enabled=True)
+        .order_by()
+        .values_list("timezone", flat=True)
+        .distinct()
+    )
+    due = Q(pk__in=[])
+    days: dict[str, dt.date] = {}
+    for name in zones:
+        local = now.astimezone(zone(name))
+        days[name] = local.date()
+        due |= Q(timezone=name, digest_time__lte=local.time().replace(microsecond=0))
+    with transaction.atomic():
+        clinicians = Clinician.objects.filter(
+            due, digest_enabled=True, user__is_active=True
+        ).values_list("pk", "timezone")
+        DigestDelivery.objects.bulk_create(
+            [DigestDelivery(clinician_id=pk, local_date=days[tz]) for pk, tz in clinicians],
+            ignore_conflicts=True,
+        )
+        ids = list(
+            DigestDelivery.objects.filter(
+                status=DeliveryStatus.PENDING,
+                local_date__gte=min(days.values(), default=now.date()),
+            ).values_list("pk", flat=True)
+        )
+        if enqueue and ids:
+            from notifications.tasks import send_digests
+
+            transaction.on_commit(lambda: send_digests.delay(ids))
+    return ids
+
+
+def digest_patients(clinician: Clinician):
+    patients = Patient.objects.filter(clinic_id=clinician.clinic_id)
+    if not clinician.is_owner and clinician.patients.exists():
+        patients = patients.filter(primary_clinician=clinician)
+    return patients
+
+
+def quiet_patients(clinician: Clinician, today: dt.date) -> list[QuietPatient]:
+    """Patients with N+ scheduled days in a row and no log, over the last two weeks.
+
+    One query: each past day is a pair of EXISTS columns (scheduled, logged).
+    """
+    days = [today - dt.timedelta(days=back) for back in range(1, LOOKBACK_DAYS + 1)]
+    annotations = {}
+    for i, day in enumerate(days):
+        annotations[f"s{i}"] = has_scheduled_work(day, today)
+        annotations[f"l{i}"] = Exists(ExerciseLog.objects.filter(patient=OuterRef("pk"), date=day))
+    found = []
+    for patient in digest_patients(clinician).select_related("user").annotate(**annotations):
+        missed = 0
+        for i in range(len(days)):
+            if not getattr(patient, f"s{i}"):
+                continue
+            if getattr(patient, f"l{i}"):
+                break
+            missed += 1
+        if missed >= settings.DIGEST_MISSED_DAYS:
+            found.append(QuietPatient(patient, missed))
+    return found
+
+
+def digest_message(clinician: Clinician, today: dt.date) -> Message | None:
+    alerts = list(
+        Alert.objects.filter(status=Alert.Status.OPEN, patient__in=digest_patients(clinician))
+        .select_related("patient__user")
+        .order_by("patient_id", "kind")
+    )
+    alerted_missed = {a.patient_id for a in alerts if a.kind == Alert.Kind.MISSED_DAYS}
+    quiet = [q for q in quiet_patients(clinician, today) if q.patient.pk not in alerted_missed]
+    if not alerts and not quiet:
+        return None
+    by_patient = defaultdict(list)
+    for alert in alerts:
+        by_patient[alert.patient].append(alert)
+    context = {
+        "clinician": clinician,
+        "today": today,
+        "alerts_by_patient": dict(by_patient),
+        "quiet": quiet,
+        "site_url": settings.SITE_URL,
+    }
+    count = len(alerts) + len(quiet)
+    return Message(
+        subject=f"Your patients today: {count} thing{'s' if count != 1 else ''} to look at",
+        text=render_to_string("notifications/digest_email.txt", context),
+        html=render_to_string("notifications/digest_email.html", context),
+    )
+
+
+def _finish(digest: DigestDelivery, **changes) -> None:
+    DigestDelivery.objects.filter(
+        pk=digest.pk, status=DeliveryStatus.SENDING, claimed_at=digest.claimed_at
+    ).update(finished_at=timezone.now(), **changes)
+
+
+def digests_send(*, digest_ids: list[int]) -> None:
+    for digest_id in digest_ids:
+        now = timezone.now()
+        stale = now - dt.timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT_SECONDS)
+        claimed = DigestDelivery.objects.filter(
+            Q(status=DeliveryStatus.PENDING)
+            | Q(status=DeliveryStatus.SENDING, claimed_at__lt=stale),
+            pk=digest_id,
+        ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=1)
+        if not claimed:
+            continue
+        digest = DigestDelivery.objects.select_related("clinician__user").get(pk=digest_id)
+        clinician = digest.clinician
+        if local_today(clinician.timezone, now) != digest.local_date:
+            _finish(digest, status=DeliveryStatus.SKIPPED, skip_reason="missed")
+            continue
+        message = digest_message(clinician, digest.local_date)
+        if message is None:
+            _finish(digest, status=DeliveryStatus.SKIPPED, skip_reason=NOTHING_TO_REPORT)
+            continue
+        channel = active_channels().email()
+        if channel is None:
+            _finish(digest, status=DeliveryStatus.FAILED, last_error="email is not configured")
+            continue
+        try:
+            channel.send(message, Recipient(clinician.user.email))
+        except DeliveryError as exc:
+            _finish(digest, status=DeliveryStatus.FAILED, last_error=str(exc)[:2000])
+            continue
+        _finish(digest, status=DeliveryStatus.SENT)

@@ -1,0 +1,20 @@
+"""Stopping reminder emails from a signed link (RFC 8058 one-click)."""
+
+from django.utils import timezone
+
+from notifications.services.content import unsubscribe_token_read
+from patients.models import Patient
+
+
+def patient_for_unsubscribe_token(*, token: str) -> Patient | None:
+    patient_id = unsubscribe_token_read(token)
+    if patient_id is None:
+        return None
+    return Patient.objects.select_related("user").filter(pk=patient_id).first()
+
+
+def patient_unsubscribe_email(*, patient: Patient) -> None:
+    """Idempotent: the first unsubscribe instant is kept."""
+    Patient.objects.filter(pk=patient.pk, email_unsubscribed_at__isnull=True).update(
+        email_unsubscribed_at=timezone.now()
+    )
