@@ -284,6 +284,7 @@ class Comparison:
     reference_values: list[float]
     target: float
     at_least: bool  # PASS when ratio >= target (else ratio <= target)
+    exact: bool = False  # PASS only when ratio == target
     ratio_note: str = "subject / reference"
     ratios: list[float] = field(default_factory=list)
 
@@ -300,6 +301,8 @@ class Comparison:
 
     @property
     def passed(self) -> bool:
+        if self.exact:
+            return all(ratio == self.target for ratio in self.ratios)
         return self.median >= self.target if self.at_least else self.median <= self.target
 
 
@@ -318,7 +321,7 @@ def report(name: str, comparisons: Sequence[Comparison], notes: Sequence[str] = 
     for c in comparisons:
         verdict = "PASS" if c.passed else "FAIL"
         all_passed &= c.passed
-        sign = ">=" if c.at_least else "<="
+        sign = "==" if c.exact else ">=" if c.at_least else "<="
         print(f"-- {c.title}")
         print(f"   subject:   {c.subject}")
         print(f"              {c.unit}: " + ", ".join(fmt(v) for v in c.subject_values))

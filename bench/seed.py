@@ -132,6 +132,8 @@ def seed_patients(
     days_mask: Callable[[int], int] = lambda k: EVERY_DAY,
     times_per_day: Callable[[int], int] = lambda k: 1,
     unsubscribed: Callable[[int], bool] = lambda i: False,
+    quiet_hours: Callable[[int, str], tuple[dt.time, dt.time] | None] = lambda i, tz: None,
+    start_date: Callable[[str], dt.date] | None = None,
     now: dt.datetime | None = None,
 ) -> Population:
     """`count` patients with `programs` active programs of `items_per_program` items."""
@@ -158,12 +160,13 @@ def seed_patients(
     def patients():
         for i in range(count):
             tz = timezones[i % len(timezones)]
+            quiet = quiet_hours(i, tz) or (None, None)
             pop.patient_ids.append(patient0 + i)
             pop.user_ids.append(user0 + i)
             pop.timezone_of[patient0 + i] = tz
             yield (
                 patient0 + i, user0 + i, clinic_id, clinician_id, tz, True,
-                reminder_time(i, tz), True, True, None, None,
+                reminder_time(i, tz), True, True, *quiet,
                 now if unsubscribed(i) else None, None, now, now,
             )  # fmt: skip
 
@@ -175,10 +178,11 @@ def seed_patients(
         patients(),
     )  # fmt: skip
 
-    start = now.date() - dt.timedelta(days=start_days_ago)
+    default_start = now.date() - dt.timedelta(days=start_days_ago)
     program_rows, item_rows = [], []
     program_id, item_id = program0, item0
     for patient_id in pop.patient_ids:
+        start = start_date(pop.timezone_of[patient_id]) if start_date else default_start
         items = pop.items_of[patient_id] = []
         for p in range(programs):
             program_rows.append(
