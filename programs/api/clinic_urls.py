@@ -1,1 +1,40 @@
-urlpatterns: list = []
+"""Clinician routes of the programs app, mounted at /api/v1/."""
+
+from django.urls import path
+
+from programs.api import alert_views, exercise_views, program_views, template_views
+
+urlpatterns = [
+    path("exercises", exercise_views.ExerciseListCreateView.as_view(), name="exercise-list"),
+    path(
+        "exercises/<slug:slug>",
+        exercise_views.ExerciseDetailView.as_view(),
+        name="exercise-detail",
+    ),
+    path("templates", template_views.TemplateListCreateView.as_view(), name="template-list"),
+    path("templates/<int:pk>", template_views.TemplateDetailView.as_view(), name="template-detail"),
+    path(
+        "patients/<int:pk>/programs",
+        program_views.PatientProgramsView.as_view(),
+        name="patient-programs",
+    ),
+    path(
+        "patients/<int:pk>/adherence",
+        program_views.PatientAdherenceView.as_view(),
+        name="patient-adherence",
+    ),
+    path("programs/<int:pk>", program_views.ProgramDetailView.as_view(), name="program-detail"),
+    path("programs/<int:pk>/pause", program_views.ProgramPauseView.as_view(), name="program-pause"),
+    path(
+        "programs/<int:pk>/resume",
+        program_views.ProgramResumeView.as_view(),
+        name="program-resume",
+    ),
+    path(
+        "programs/<int:pk>/complete",
+        program_views.ProgramCompleteView.as_view(),
+        name="program-complete",
+    ),
+    path("alerts", alert_views.AlertListView.as_view(), name="alert-list"),
+    path("alerts/<int:pk>/resolve", alert_views.AlertResolveView.as_view(), name="alert-resolve"),
+]

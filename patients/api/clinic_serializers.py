@@ -1,0 +1,134 @@
+"""Clinician-side serializers for patients: separate input and output shapes."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from patients.api.auth_serializers import ProblemSerializer
+from patients.models import Patient
+from patients.timezones import validate_timezone_name
+
+
+def problems(*codes: int) -> dict:
+    """The error responses of an endpoint, for @extend_schema(responses=...)."""
+    return {code: ProblemSerializer for code in codes}
+
+
+def _timezone(value: str) -> str:
+    try:
+        validate_timezone_name(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from exc
+    return value
+
+
+class ClinicianRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class RemindersSummarySerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    local_time = serializers.CharField(help_text="HH:MM in the patient's time zone.")
+    channels = serializers.ListField(child=serializers.ChoiceField(choices=["push", "email"]))
+    email_reachable = serializers.BooleanField(
+        help_text="False once the patient unsubscribed or the address bounced."
+    )
+
+
+class PatientOutSerializer(serializers.ModelSerializer):
+    first_name = serializers.CharField(source="user.first_name")
+    last_name = serializers.CharField(source="user.last_name")
+    email = serializers.EmailField(source="user.email")
+    primary_clinician = serializers.SerializerMethodField()
+    activated = serializers.SerializerMethodField(
+        help_text="True once the patient redeemed an invite code and set a password."
+    )
+    last_7_days = serializers.SerializerMethodField(
+        help_text="Completion rate of scheduled days over the last 7 local days, 0-100; "
+        "null when nothing was scheduled."
+    )
+    last_log_at = serializers.DateTimeField(allow_null=True)
+    open_alerts = serializers.IntegerField()
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "timezone",
+            "primary_clinician",
+            "activated",
+            "last_7_days",
+            "last_log_at",
+            "open_alerts",
+            "created_at",
+        ]
+
+    @extend_schema_field(ClinicianRefSerializer(allow_null=True))
+    def get_primary_clinician(self, patient) -> dict | None:
+        clinician = patient.primary_clinician
+        if clinician is None:
+            return None
+        user = clinician.user
+        return {"id": clinician.pk, "name": user.get_full_name() or user.email, "email": user.email}
+
+    def get_activated(self, patient) -> bool:
+        return patient.user.has_usable_password()
+
+    def get_last_7_days(self, patient) -> float | None:
+        return self.context["rates"].get(patient.pk)
+
+
+class PatientDetailOutSerializer(PatientOutSerializer):
+    reminders = serializers.SerializerMethodField()
+
+    class Meta(PatientOutSerializer.Meta):
+        fields = [*PatientOutSerializer.Meta.fields, "reminders", "updated_at"]
+
+    @extend_schema_field(RemindersSummarySerializer)
+    def get_reminders(self, patient) -> dict:
+        channels = [
+            name
+            for name, on in (("push", patient.remind_by_push), ("email", patient.remind_by_email))
+            if on
+        ]
+        return {
+            "enabled": patient.reminders_enabled,
+            "local_time": patient.reminder_time.strftime("%H:%M"),
+            "channels": channels,
+            "email_reachable": patient.email_reachable,
+        }
+
+
+class PatientCreatedSerializer(PatientDetailOutSerializer):
+    invite_code = serializers.CharField(help_text="Single-use activation code, also emailed.")
+    invite_expires_at = serializers.DateTimeField()
+
+    class Meta(PatientDetailOutSerializer.Meta):
+        fields = [*PatientDetailOutSerializer.Meta.fields, "invite_code", "invite_expires_at"]
+
+
+class PatientInSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    timezone = serializers.CharField(max_length=64, validators=[_timezone])
+    primary_clinician = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Id of a clinician of your clinic; defaults to you on create.",
+    )
+
+
+class InviteOutSerializer(serializers.Serializer):
+    invite_code = serializers.CharField()
+    invite_expires_at = serializers.DateTimeField()
+
+
+class PatientSearchSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, max_length=100)

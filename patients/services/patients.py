@@ -1,0 +1,133 @@
+"""Writes on a clinic's patients: create with an invite, update, re-invite."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from patients.models import Clinic, Clinician, Patient, User
+from patients.services.invites import CODE_TTL, activation_code_issue
+from patients.timezones import zone
+
+
+class EmailTaken(Exception):
+    """Another account already uses this email address (compared case-insensitively)."""
+
+
+class AlreadyActivated(Exception):
+    """The patient has set a password; an invite code would be a back door."""
+
+
+@dataclass(frozen=True)
+class Invite:
+    code: str
+    expires_at: dt.datetime
+
+
+def email_taken(email: str, *, exclude_user_id: int | None = None) -> bool:
+    users = User.objects.filter(email__iexact=email)
+    if exclude_user_id is not None:
+        users = users.exclude(pk=exclude_user_id)
+    return users.exists()
+
+
+def patient_create(
+    *,
+    clinic: Clinic,
+    first_name: str,
+    last_name: str,
+    email: str,
+    timezone_name: str,
+    primary_clinician: Clinician | None = None,
+) -> tuple[Patient, Invite]:
+    """A patient who cannot sign in until they redeem the emailed invite code.
+
+    The invite email leaves only once the transaction has committed.
+    """
+    email = User.objects.normalize_email(email).lower()
+    if email_taken(email):
+        raise EmailTaken(email)
+    try:
+        with transaction.atomic():
+            user = User(email=email, first_name=first_name, last_name=last_name)
+            user.set_unusable_password()
+            user.save()
+            patient = Patient.objects.create(
+                user=user,
+                clinic=clinic,
+                timezone=timezone_name,
+                primary_clinician=primary_clinician,
+            )
+            invite = _invite(patient)
+    except IntegrityError as exc:  # the same address registered a moment ago
+        raise EmailTaken(email) from exc
+    return patient, invite
+
+
+def patient_invite(*, patient: Patient) -> Invite:
+    """A fresh invite code (earlier unused ones stop working), emailed to the patient."""
+    if patient.user.has_usable_password():
+        raise AlreadyActivated()
+    with transaction.atomic():
+        return _invite(patient)
+
+
+def _invite(patient: Patient) -> Invite:
+    code = activation_code_issue(patient=patient)
+    invite = Invite(code=code, expires_at=timezone.now() + CODE_TTL)
+    transaction.on_commit(lambda: invite_email_send(patient=patient, invite=invite))
+    return invite
+
+
+def invite_email_send(*, patient: Patient, invite: Invite) -> None:
+    """The welcome email with the code, as text and HTML. Failures raise."""
+    context = {
+        "first_name": patient.user.first_name,
+        "clinic_name": patient.clinic.name,
+        "code": invite.code,
+        "expires_on": timezone.localtime(invite.expires_at, zone(patient.timezone)).date(),
+        "site_url": settings.SITE_URL,
+    }
+    subject = render_to_string("patients/email/invite_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("patients/email/invite.txt", context),
+        to=[patient.user.email],
+    )
+    message.attach_alternative(render_to_string("patients/email/invite.html", context), "text/html")
+    message.send(fail_silently=False)
+
+
+def patient_update(*, patient: Patient, data: dict) -> Patient:
+    """Change name, email, time zone or primary clinician; only the given fields."""
+    user = patient.user
+    user_fields = [f for f in ("first_name", "last_name") if f in data]
+    for name in user_fields:
+        setattr(user, name, data[name])
+    if "email" in data:
+        email = User.objects.normalize_email(data["email"]).lower()
+        if email != user.email:
+            if email_taken(email, exclude_user_id=user.pk):
+                raise EmailTaken(email)
+            user.email = email
+            user_fields.append("email")
+    patient_fields = []
+    if "timezone" in data:
+        patient.timezone = data["timezone"]
+        patient_fields.append("timezone")
+    if "primary_clinician" in data:
+        patient.primary_clinician = data["primary_clinician"]
+        patient_fields.append("primary_clinician")
+    try:
+        with transaction.atomic():
+            if user_fields:
+                user.save(update_fields=user_fields)
+            if patient_fields:
+                patient.save(update_fields=[*patient_fields, "updated_at"])
+    except IntegrityError as exc:
+        raise EmailTaken(user.email) from exc
+    return patient

@@ -1,0 +1,60 @@
+"""Validated filters of the clinician lists: an unknown choice answers 400."""
+
+import django_filters
+from django.db.models import Q
+
+from programs.models import Alert, Category, Driver, Equipment, Exercise, Region
+
+
+def _json_list_has(field: str):
+    """JSON lists of fixed slugs: match the quoted slug in the stored text, which
+    works on SQLite and PostgreSQL alike (JSON `contains` does not on SQLite)."""
+
+    def method(queryset, name, value):
+        return queryset.filter(**{f"{field}__icontains": f'"{value}"'})
+
+    return method
+
+
+class ExerciseFilter(django_filters.FilterSet):
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    region = django_filters.ChoiceFilter(
+        choices=Region.choices, method=_json_list_has("body_regions"), help_text="Body region."
+    )
+    driver = django_filters.ChoiceFilter(choices=Driver.choices, method=_json_list_has("drivers"))
+    equipment = django_filters.ChoiceFilter(
+        choices=Equipment.choices, method=_json_list_has("equipment")
+    )
+    level = django_filters.ChoiceFilter(choices=[(n, str(n)) for n in range(1, 5)])
+    q = django_filters.CharFilter(
+        method="search", max_length=100, help_text="Words in the name or instructions."
+    )
+
+    class Meta:
+        model = Exercise
+        fields = ["category", "region", "driver", "equipment", "level", "q"]
+
+    def search(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(Q(name__icontains=term) | Q(instructions__icontains=term))
+        return queryset
+
+
+class AlertFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Alert.Kind.choices)
+    status = django_filters.ChoiceFilter(
+        choices=Alert.Status.choices,
+        empty_label=None,
+        help_text="Defaults to open.",
+    )
+    patient = django_filters.NumberFilter(field_name="patient_id", help_text="Patient id.")
+
+    class Meta:
+        model = Alert
+        fields = ["kind", "status", "patient"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("status"):
+            data["status"] = Alert.Status.OPEN
+        super().__init__(data, *args, **kwargs)

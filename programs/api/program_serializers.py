@@ -1,0 +1,122 @@
+import datetime as dt
+
+from rest_framework import serializers
+
+from programs.api.item_serializers import (
+    MAX_ITEMS,
+    ProgramLineInSerializer,
+    ProgramLineOutSerializer,
+)
+from programs.models import Program
+
+MAX_REPORT_DAYS = 366
+# Far-off dates are typing errors, and date arithmetic near year 1 or 9999 overflows.
+MIN_DATE = dt.date(2000, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
+
+
+def _sane_date(value: dt.date) -> dt.date:
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise serializers.ValidationError(f"Use a date between {MIN_DATE} and {MAX_DATE}.")
+    return value
+
+
+class PauseOutSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(allow_null=True, help_text="Exclusive; null while paused.")
+
+
+class ProgramOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    patient = serializers.IntegerField(source="patient_id")
+    name = serializers.CharField()
+    template = serializers.IntegerField(source="template_id", allow_null=True)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(choices=Program.Status.choices)
+    version = serializers.IntegerField()
+    items = ProgramLineOutSerializer(
+        many=True, source="current_items", help_text="The lines in force now."
+    )
+    pauses = PauseOutSerializer(many=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ProgramInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    template = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="A protocol to copy the lines from.",
+    )
+    start_date = serializers.DateField(validators=[_sane_date])
+    end_date = serializers.DateField(required=False, allow_null=True, validators=[_sane_date])
+    items = serializers.ListField(
+        child=ProgramLineInSerializer(),
+        required=False,
+        max_length=MAX_ITEMS,
+        help_text=(
+            "Without a template: the lines (each needs `exercise`). With a template: "
+            "overrides. An item whose `order` matches a protocol line changes the fields it "
+            "gives; an item without `order` changes the one protocol line with the same "
+            "exercise; any other item adds a line. `key` is ignored here."
+        ),
+    )
+
+    def validate(self, attrs):
+        end = attrs.get("end_date")
+        if end is not None and end < attrs["start_date"]:
+            raise serializers.ValidationError({"end_date": ["Must not be before start_date."]})
+        if not attrs.get("template") and not attrs.get("items"):
+            raise serializers.ValidationError({"items": ["Give a template or at least one item."]})
+        return attrs
+
+
+class ProgramPatchSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    end_date = serializers.DateField(required=False, allow_null=True, validators=[_sane_date])
+    items = serializers.ListField(
+        child=ProgramLineInSerializer(),
+        required=False,
+        min_length=1,
+        max_length=MAX_ITEMS,
+        help_text=(
+            "The complete new list of lines. An item with `key` edits that current line "
+            "(only the fields it gives change); an item without `key` is a new line; a "
+            "current line left out is retired. Changed lines start a new version from the "
+            "patient's local today; past logs keep their rows."
+        ),
+    )
+
+
+class AdherenceDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    scheduled = serializers.IntegerField(help_text="Exercise occurrences scheduled.")
+    done = serializers.IntegerField(help_text="Occurrences done (capped per line).")
+    pain_average = serializers.FloatField(allow_null=True)
+
+
+class AdherenceTotalsSerializer(serializers.Serializer):
+    scheduled = serializers.IntegerField()
+    done = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="done / scheduled, percent.")
+    pain_average = serializers.FloatField(
+        allow_null=True, help_text="Mean of the daily pain averages."
+    )
+
+
+class AdherenceReportSerializer(serializers.Serializer):
+    patient = serializers.IntegerField()
+    from_date = serializers.DateField()
+    to_date = serializers.DateField()
+    today = serializers.DateField(help_text="The patient's local today.")
+    days = AdherenceDaySerializer(many=True)
+    totals = AdherenceTotalsSerializer()
+    data_days_last_30 = serializers.IntegerField(
+        help_text="Days with any log in the 30 local days ending today."
+    )
+    rtm_eligible = serializers.BooleanField(
+        help_text="16 or more data days: billable for remote therapeutic monitoring."
+    )

@@ -1,0 +1,281 @@
+"""A patient's programs (assign, edit with versioning, status changes) and the
+adherence report. Every call is written to the patient's audit trail."""
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from config.api.errors import problem
+from patients.api.clinic_serializers import problems
+from patients.api.clinic_views import ClinicianAPIMixin
+from patients.models import AuditEvent
+from patients.timezones import local_today
+from programs.api.program_serializers import (
+    MAX_DATE,
+    MAX_REPORT_DAYS,
+    MIN_DATE,
+    AdherenceReportSerializer,
+    ProgramInSerializer,
+    ProgramOutSerializer,
+    ProgramPatchSerializer,
+)
+from programs.api.template_views import resolve_exercises
+from programs.models import Program
+from programs.selectors.clinic import (
+    adherence_report,
+    program_with_items,
+    programs_for_clinic,
+    programs_for_patient,
+    templates_for_clinic,
+)
+from programs.services.programs import (
+    ItemsInvalid,
+    ProgramStateError,
+    program_assign,
+    program_complete,
+    program_pause,
+    program_resume,
+    program_update,
+)
+
+PATIENT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Patient id.")
+PROGRAM_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Program id.")
+
+
+def _items_invalid(exc: ItemsInvalid) -> ValidationError:
+    errors = {key: value for key, value in exc.errors.items() if key != "non_field_errors"}
+    body = {"items": errors} if errors else {}
+    if "non_field_errors" in exc.errors:
+        body["non_field_errors"] = exc.errors["non_field_errors"]
+    return ValidationError(body)
+
+
+class PatientProgramsView(ClinicianAPIMixin, generics.ListAPIView):
+    serializer_class = ProgramOutSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Program.objects.none()
+        return programs_for_patient(patient=self.patient)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.patient = self.clinic_patient(kwargs["pk"])
+
+    @extend_schema(
+        summary="A patient's programs, newest first, with their current lines",
+        parameters=[PATIENT_ID],
+        responses={200: ProgramOutSerializer(many=True), **problems(401, 403, 404)},
+    )
+    def get(self, request, *args, **kwargs):
+        self.audit(AuditEvent.Action.READ, [self.patient.pk])
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Assign a program, from a protocol (lines overridable) or from scratch",
+        parameters=[PATIENT_ID],
+        request=ProgramInSerializer,
+        responses={201: ProgramOutSerializer, **problems(400, 401, 403, 404)},
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = ProgramInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        template = None
+        if data.get("template"):
+            template = (
+                templates_for_clinic(clinic_id=self.clinic_id)
+                .filter(pk=data["template"])
+                .prefetch_related(None)
+                .first()
+            )
+            if template is None:
+                raise NotFound(f"Protocol {data['template']} not found.")
+        items = resolve_exercises(self.clinic_id, data.get("items", []))
+        try:
+            program = program_assign(
+                patient=self.patient,
+                name=data["name"],
+                start_date=data["start_date"],
+                end_date=data.get("end_date"),
+                template=template,
+                items=items,
+                created_by=request.user,
+            )
+        except ItemsInvalid as exc:
+            raise _items_invalid(exc) from exc
+        self.audit(AuditEvent.Action.CREATE, [self.patient.pk])
+        return Response(
+            ProgramOutSerializer(program_with_items(program=program)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ProgramObjectMixin(ClinicianAPIMixin):
+    def get_program(self) -> Program:
+        return get_object_or_404(
+            programs_for_clinic(clinic_id=self.clinic_id), pk=self.kwargs["pk"]
+        )
+
+    def render(self, program: Program) -> Response:
+        return Response(ProgramOutSerializer(program_with_items(program=program)).data)
+
+
+class ProgramDetailView(ProgramObjectMixin, generics.GenericAPIView):
+    serializer_class = ProgramOutSerializer
+
+    @extend_schema(
+        summary="One program with its current lines",
+        parameters=[PROGRAM_ID],
+        responses={200: ProgramOutSerializer, **problems(401, 403, 404)},
+    )
+    def get(self, request, pk):
+        program = self.get_program()
+        self.audit(AuditEvent.Action.READ, [program.patient_id])
+        return self.render(program)
+
+    @extend_schema(
+        summary="Rename, change the end date, or edit the lines (a new version)",
+        parameters=[PROGRAM_ID],
+        request=ProgramPatchSerializer,
+        responses={200: ProgramOutSerializer, **problems(400, 401, 403, 404, 409)},
+    )
+    def patch(self, request, pk):
+        program = self.get_program()
+        serializer = ProgramPatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        end = data.get("end_date")
+        if end is not None and end < program.start_date:
+            raise ValidationError({"end_date": ["Must not be before the start date."]})
+        if "items" in data:
+            data["items"] = resolve_exercises(self.clinic_id, data["items"])
+        try:
+            program = program_update(program=program, data=data)
+        except ItemsInvalid as exc:
+            raise _items_invalid(exc) from exc
+        except ProgramStateError as exc:
+            return problem(409, str(exc))
+        self.audit(AuditEvent.Action.UPDATE, [program.patient_id])
+        return self.render(program)
+
+
+class ProgramTransitionView(ProgramObjectMixin, generics.GenericAPIView):
+    """POST-only status change; subclasses name the service."""
+
+    serializer_class = ProgramOutSerializer
+
+    def change(self, program: Program) -> Program:
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        program = self.get_program()
+        try:
+            program = self.change(program)
+        except ProgramStateError as exc:
+            return problem(409, str(exc))
+        self.audit(AuditEvent.Action.UPDATE, [program.patient_id])
+        return self.render(program)
+
+
+def _transition_schema(summary: str):
+    return extend_schema(
+        summary=summary,
+        parameters=[PROGRAM_ID],
+        request=None,
+        responses={200: ProgramOutSerializer, **problems(401, 403, 404, 409)},
+    )
+
+
+class ProgramPauseView(ProgramTransitionView):
+    def change(self, program):
+        return program_pause(program=program)
+
+    @_transition_schema("Pause from the patient's local today (active programs only)")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+
+class ProgramResumeView(ProgramTransitionView):
+    def change(self, program):
+        return program_resume(program=program)
+
+    @_transition_schema("Resume a paused program from the patient's local today")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+
+class ProgramCompleteView(ProgramTransitionView):
+    def change(self, program):
+        return program_complete(program=program)
+
+    @_transition_schema("Complete: nothing more is scheduled; the end date becomes today if later")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+
+def _date_param(request, name: str) -> dt.date | None:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        value = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: ["Use a date as YYYY-MM-DD."]}) from None
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValidationError({name: [f"Use a date between {MIN_DATE} and {MAX_DATE}."]})
+    return value
+
+
+class PatientAdherenceView(ClinicianAPIMixin, generics.GenericAPIView):
+    serializer_class = AdherenceReportSerializer
+
+    @extend_schema(
+        summary="Daily adherence and pain for a date range, with totals and RTM data days",
+        parameters=[
+            PATIENT_ID,
+            OpenApiParameter(
+                "from", dt.date, description="First local date; default 29 days before `to`."
+            ),
+            OpenApiParameter("to", dt.date, description="Last local date; default today."),
+        ],
+        responses={200: AdherenceReportSerializer, **problems(400, 401, 403, 404)},
+    )
+    def get(self, request, pk):
+        patient = self.clinic_patient(pk)
+        end = _date_param(request, "to") or local_today(patient.timezone)
+        start = _date_param(request, "from") or end - dt.timedelta(days=29)
+        if start > end:
+            raise ValidationError({"from": ["Must not be after `to`."]})
+        if (end - start).days + 1 > MAX_REPORT_DAYS:
+            raise ValidationError({"to": [f"At most {MAX_REPORT_DAYS} days per call."]})
+        report = adherence_report(patient=patient, start=start, end=end)
+        self.audit(AuditEvent.Action.READ, [patient.pk])
+        body = {
+            "patient": patient.pk,
+            "from_date": report.start,
+            "to_date": report.end,
+            "today": report.today,
+            "days": [
+                {
+                    "date": day.date,
+                    "scheduled": day.scheduled,
+                    "done": day.done,
+                    "pain_average": day.pain_average,
+                }
+                for day in report.days
+            ],
+            "totals": {
+                "scheduled": report.scheduled,
+                "done": report.done,
+                "rate": report.rate,
+                "pain_average": report.pain_average,
+            },
+            "data_days_last_30": report.data_days_last_30,
+            "rtm_eligible": report.rtm_eligible,
+        }
+        return Response(AdherenceReportSerializer(body).data)

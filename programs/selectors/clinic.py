@@ -1,0 +1,230 @@
+"""Reads for the clinician API, always scoped to one clinic, in constant queries."""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from patients.models import Patient
+from patients.timezones import local_today
+from programs.adherence import DayStatus, completion_rate, day_statuses
+from programs.models import (
+    Alert,
+    Exercise,
+    ExerciseLog,
+    Program,
+    ProgramItem,
+    ProgramTemplate,
+    TemplateItem,
+)
+
+RTM_WINDOW_DAYS = 30
+RTM_BILLABLE_DAYS = 16
+
+
+# --- Library -------------------------------------------------------------------
+def exercises_for_clinic(*, clinic_id: int) -> QuerySet[Exercise]:
+    """The global library plus the clinic's private exercises, ordered (name, id)."""
+    return (
+        Exercise.objects.filter(Q(clinic__isnull=True) | Q(clinic_id=clinic_id))
+        .select_related("regression", "progression")
+        .order_by("name", "id")
+    )
+
+
+def exercise_for_clinic(*, clinic_id: int, slug: str) -> Exercise | None:
+    """A clinic's own exercise wins over a global one of the same slug."""
+    return (
+        exercises_for_clinic(clinic_id=clinic_id)
+        .filter(slug=slug)
+        .order_by(F("clinic_id").asc(nulls_last=True))
+        .first()
+    )
+
+
+def exercise_for_patient(*, patient: Patient, slug: str) -> Exercise | None:
+    """An exercise one of the patient's own programs uses (any version of any line)."""
+    used = ProgramItem.objects.filter(program__patient=patient).values("exercise_id")
+    return (
+        Exercise.objects.filter(slug=slug, pk__in=used)
+        .select_related("regression", "progression")
+        .order_by(F("clinic_id").asc(nulls_last=True))
+        .first()
+    )
+
+
+def exercises_by_slug(*, clinic_id: int, slugs: Iterable[str]) -> dict[str, Exercise]:
+    """The exercises the clinic may prescribe, by slug, in one query."""
+    found: dict[str, Exercise] = {}
+    for exercise in Exercise.objects.filter(
+        Q(clinic__isnull=True) | Q(clinic_id=clinic_id), slug__in=set(slugs)
+    ):
+        if exercise.slug not in found or exercise.clinic_id is not None:
+            found[exercise.slug] = exercise
+    return found
+
+
+# --- Protocols -----------------------------------------------------------------
+def templates_for_clinic(*, clinic_id: int) -> QuerySet[ProgramTemplate]:
+    return (
+        ProgramTemplate.objects.filter(Q(clinic__isnull=True) | Q(clinic_id=clinic_id))
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=TemplateItem.objects.select_related("exercise").order_by("order"),
+            )
+        )
+        .order_by("name", "id")
+    )
+
+
+# --- Patients ------------------------------------------------------------------
+def patients_for_clinic(*, clinic_id: int) -> QuerySet[Patient]:
+    """The clinic's patients with their last log time and open alerts counted in SQL."""
+    last_log = (
+        ExerciseLog.objects.filter(patient=OuterRef("pk"))
+        .order_by()
+        .values("patient")
+        .annotate(last=Max("performed_at"))
+        .values("last")
+    )
+    open_alerts = (
+        Alert.objects.filter(patient=OuterRef("pk"), status=Alert.Status.OPEN)
+        .order_by()
+        .values("patient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Patient.objects.filter(clinic_id=clinic_id)
+        .select_related("user", "clinic", "primary_clinician__user")
+        .annotate(
+            last_log_at=Subquery(last_log),
+            open_alerts=Coalesce(Subquery(open_alerts, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("user__last_name", "user__first_name", "id")
+    )
+
+
+def last_7_days_rates(
+    *, patients: Sequence[Patient], now: dt.datetime | None = None
+) -> dict[int, float | None]:
+    """{patient id: completion rate of their last 7 local days} in three queries."""
+    if not patients:
+        return {}
+    today_of = {p.pk: local_today(p.timezone, now) for p in patients}
+    start = min(today_of.values()) - dt.timedelta(days=6)
+    statuses = day_statuses(patients=patients, start=start, end=max(today_of.values()), now=now)
+    rates = {}
+    for patient_id, days in statuses.items():
+        today = today_of[patient_id]
+        window = [d for d in days if today - dt.timedelta(days=6) <= d.date <= today]
+        rates[patient_id] = completion_rate(window, today)
+    return rates
+
+
+# --- Programs ------------------------------------------------------------------
+def current_items_prefetch() -> Prefetch:
+    return Prefetch(
+        "items",
+        queryset=ProgramItem.objects.filter(valid_until__isnull=True)
+        .select_related("exercise")
+        .order_by("order", "id"),
+        to_attr="current_items",
+    )
+
+
+def programs_for_patient(*, patient: Patient) -> QuerySet[Program]:
+    return (
+        Program.objects.filter(patient=patient)
+        .prefetch_related(current_items_prefetch(), "pauses")
+        .order_by("-start_date", "-id")
+    )
+
+
+def programs_for_clinic(*, clinic_id: int) -> QuerySet[Program]:
+    return Program.objects.filter(patient__clinic_id=clinic_id).select_related("patient__user")
+
+
+def program_with_items(*, program: Program) -> Program:
+    return (
+        Program.objects.prefetch_related(current_items_prefetch(), "pauses")
+        .select_related("patient")
+        .get(pk=program.pk)
+    )
+
+
+# --- Adherence report ----------------------------------------------------------
+@dataclass(frozen=True)
+class AdherenceReport:
+    start: dt.date
+    end: dt.date
+    today: dt.date
+    days: list[DayStatus]
+    scheduled: int
+    done: int
+    rate: float | None
+    pain_average: float | None
+    data_days_last_30: int
+
+    @property
+    def rtm_eligible(self) -> bool:
+        return self.data_days_last_30 >= RTM_BILLABLE_DAYS
+
+
+def adherence_report(
+    *, patient: Patient, start: dt.date, end: dt.date, now: dt.datetime | None = None
+) -> AdherenceReport:
+    """Daily scheduled/done/pain for start..end plus totals, in four queries.
+
+    The total pain average weighs each day with reports equally (the mean of the
+    daily averages), so one day with many logs does not swamp the period.
+    """
+    today = local_today(patient.timezone, now)
+    days = day_statuses(patients=[patient], start=start, end=end, now=now)[patient.pk]
+    scheduled = sum(day.scheduled for day in days)
+    done = sum(day.done for day in days)
+    pains = [day.pain_average for day in days if day.pain_average is not None]
+    data_days = (
+        ExerciseLog.objects.filter(
+            patient=patient,
+            date__gt=today - dt.timedelta(days=RTM_WINDOW_DAYS),
+            date__lte=today,
+        )
+        .values("date")
+        .distinct()
+        .count()
+    )
+    return AdherenceReport(
+        start=start,
+        end=end,
+        today=today,
+        days=days,
+        scheduled=scheduled,
+        done=done,
+        rate=round(100 * done / scheduled, 1) if scheduled else None,
+        pain_average=round(sum(pains) / len(pains), 1) if pains else None,
+        data_days_last_30=data_days,
+    )
+
+
+# --- Alerts --------------------------------------------------------------------
+def alerts_for_clinic(*, clinic_id: int) -> QuerySet[Alert]:
+    return (
+        Alert.objects.filter(clinic_id=clinic_id)
+        .select_related("patient__user")
+        .order_by("-created_at", "-id")
+    )

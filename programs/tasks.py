@@ -1,0 +1,11 @@
+"""Celery tasks of the programs app: thin wrappers around services."""
+
+from celery import shared_task
+
+from programs.services.alerts import alerts_daily_pass
+
+
+@shared_task(name="programs.tasks.run_alert_pass")
+def run_alert_pass() -> dict:
+    """The daily missed-days / pain-rising pass; returns what it created."""
+    return alerts_daily_pass()
