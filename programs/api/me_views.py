@@ -1,0 +1,143 @@
+"""The patient's own program endpoints: today, days, logs, adherence.
+
+Dates are the patient's local dates (patients.timezones), never the server's.
+"""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.response import Response
+
+from config.api.errors import problem
+from patients.api.auth_serializers import ProblemSerializer
+from patients.api.me_views import AUTH_ERRORS, PatientView
+from patients.timezones import local_today
+from programs.api.me_serializers import (
+    MAX_DAYS_PER_CALL,
+    AdherenceSerializer,
+    DaySerializer,
+    DaysQuerySerializer,
+    LogBatchResultSerializer,
+    LogBatchSerializer,
+    TodayQuerySerializer,
+    TodaySerializer,
+)
+from programs.selectors.patient_day import patient_adherence, patient_days, patient_routine
+from programs.services.logs import UnknownItems, log_batch_ingest
+
+UNKNOWN_ITEM = "No such item in your programs."
+INVALID = OpenApiResponse(ProblemSerializer, description="Invalid input (field errors).")
+
+
+class TodayView(PatientView):
+    @extend_schema(
+        operation_id="me_today",
+        summary="The routine of the patient's local today (or of ?date=)",
+        parameters=[
+            OpenApiParameter(
+                "date",
+                OpenApiTypes.DATE,
+                description="Another local date, within 366 days of today. Default: today.",
+            )
+        ],
+        responses={200: TodaySerializer, 400: INVALID, **AUTH_ERRORS},
+        tags=["me"],
+    )
+    def get(self, request):
+        patient = self.patient()
+        today = local_today(patient.timezone)
+        day = today
+        if "date" in request.query_params:
+            query = TodayQuerySerializer(data=request.query_params, context={"today": today})
+            query.is_valid(raise_exception=True)
+            day = query.validated_data["date"]
+        return Response(patient_routine(patient=patient, day=day, today=today))
+
+
+class DaysView(PatientView):
+    @extend_schema(
+        operation_id="me_days",
+        summary="Per-day scheduled and done counts over a range of local dates",
+        description=f"At most {MAX_DAYS_PER_CALL} days per call, oldest first.",
+        parameters=[
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, description="First date. Default: `to` minus 29 days."
+            ),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last date. Default: today."),
+        ],
+        responses={200: DaySerializer(many=True), 400: INVALID, **AUTH_ERRORS},
+        tags=["me"],
+    )
+    def get(self, request):
+        patient = self.patient()
+        query = DaysQuerySerializer(
+            data=request.query_params, context={"today": local_today(patient.timezone)}
+        )
+        query.is_valid(raise_exception=True)
+        days = patient_days(patient=patient, **query.validated_data)
+        return Response(
+            [
+                {
+                    "date": day.date.isoformat(),
+                    "scheduled": day.scheduled,
+                    "done": day.done,
+                    "complete": day.complete,
+                }
+                for day in days
+            ]
+        )
+
+
+class LogsView(PatientView):
+    @extend_schema(
+        operation_id="me_logs_create",
+        summary="Upload logged exercises (idempotent by log id)",
+        description=(
+            "Up to 500 logs. Sending a batch again creates nothing more: each log "
+            "already stored with the same content counts in `duplicates`, one stored "
+            "with different content is listed in `conflicts` and left unchanged. "
+            "Any invalid log rejects the whole batch (400, errors keyed by index); "
+            "an item that is not in the patient's programs answers 404 the same way."
+        ),
+        request=LogBatchSerializer,
+        responses={
+            200: LogBatchResultSerializer,
+            400: INVALID,
+            404: OpenApiResponse(
+                ProblemSerializer, description="Unknown items: errors.logs.<index>.item."
+            ),
+            **AUTH_ERRORS,
+        },
+        tags=["me"],
+    )
+    def post(self, request):
+        patient = self.patient()
+        now = timezone.now()
+        batch = LogBatchSerializer(
+            data=request.data,
+            context={"today": local_today(patient.timezone, now), "now": now},
+        )
+        batch.is_valid(raise_exception=True)
+        try:
+            result = log_batch_ingest(patient=patient, logs=batch.validated_data["logs"])
+        except UnknownItems as exc:
+            errors = {str(index): {"item": [UNKNOWN_ITEM]} for index in exc.indexes}
+            return problem(404, UNKNOWN_ITEM, {"logs": errors})
+        return Response(LogBatchResultSerializer(result).data)
+
+
+class AdherenceView(PatientView):
+    @extend_schema(
+        operation_id="me_adherence",
+        summary="Completion rates, streaks and recent pain",
+        description=(
+            "Rates are percentages (0-100) of scheduled local days that were "
+            "completed, over the 7 and 30 days ending today; today counts only once "
+            "complete. A rate is null when nothing was scheduled in its window."
+        ),
+        responses={200: AdherenceSerializer, **AUTH_ERRORS},
+        tags=["me"],
+    )
+    def get(self, request):
+        summary = patient_adherence(patient=self.patient())
+        return Response(AdherenceSerializer(summary).data)

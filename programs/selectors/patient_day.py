@@ -1,0 +1,160 @@
+"""Reads of one patient's days: a day's routine, day statuses, the adherence summary.
+
+The routine of a day is read in one query whatever the number of programs, items
+and logs: the scheduling rule (programs.scheduling) filters the items, pauses
+included, and each item carries its done count as a subquery. Rows come back as
+plain values and are built into dicts: this is the endpoint the app opens most.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Min
+
+from patients.models import Patient
+from patients.timezones import local_today
+from programs.adherence import DayStatus, completion_rate, day_statuses, streaks
+from programs.models import Program
+from programs.scheduling import done_count_subquery, scheduled_items
+
+ROUTINE_COLUMNS = (
+    "id",
+    "program_id",
+    "program__name",
+    "times_per_day",
+    "sets",
+    "reps",
+    "hold_seconds",
+    "duration_seconds",
+    "side",
+    "done_count",
+    "exercise__slug",
+    "exercise__name",
+    "exercise__category",
+    "exercise__instructions",
+    "exercise__cues",
+    "exercise__media_urls",
+    "exercise__equipment",
+    "exercise__laterality",
+)
+
+# The longest history the streaks look back on.
+STREAK_HISTORY_DAYS = 400
+PAIN_WINDOW_DAYS = 30
+
+
+def patient_routine(*, patient: Patient, day: dt.date, today: dt.date) -> dict[str, Any]:
+    """{date, complete, programs: [{id, name, items: [...]}]} for local date `day`.
+
+    Only programs with something scheduled that day appear; items keep their
+    order. `complete` is true when something is scheduled and every item has
+    `times_per_day` completed logs (counted by the item's line, so logs made
+    before a mid-day edit count for the edited line).
+    """
+    rows = (
+        scheduled_items(day, today)
+        .filter(program__patient=patient)
+        .annotate(done_count=done_count_subquery(day))
+        .order_by("program__start_date", "program_id", "order", "id")
+        .values_list(*ROUTINE_COLUMNS)
+    )
+    programs: dict[int, dict[str, Any]] = {}
+    complete = True
+    for (
+        item_id,
+        program_id,
+        program_name,
+        times_per_day,
+        sets,
+        reps,
+        hold_seconds,
+        duration_seconds,
+        side,
+        done_count,
+        slug,
+        name,
+        category,
+        instructions,
+        cues,
+        media,
+        equipment,
+        laterality,
+    ) in rows:
+        program = programs.get(program_id)
+        if program is None:
+            program = programs[program_id] = {"id": program_id, "name": program_name, "items": []}
+        done = done_count >= times_per_day
+        complete = complete and done
+        program["items"].append(
+            {
+                "id": item_id,
+                "exercise": {
+                    "slug": slug,
+                    "name": name,
+                    "category": category,
+                    "instructions": instructions,
+                    "cues": cues,
+                    "media": media,
+                    "equipment": equipment,
+                    "laterality": laterality,
+                },
+                "dose": {
+                    "sets": sets,
+                    "reps": reps,
+                    "hold_seconds": hold_seconds,
+                    "duration_seconds": duration_seconds,
+                    "side": side,
+                },
+                "times_per_day": times_per_day,
+                "done_count": done_count,
+                "done": done,
+            }
+        )
+    return {
+        "date": day.isoformat(),
+        "complete": bool(programs) and complete,
+        "programs": list(programs.values()),
+    }
+
+
+def patient_days(*, patient: Patient, start: dt.date, end: dt.date) -> list[DayStatus]:
+    return day_statuses(patients=[patient], start=start, end=end)[patient.pk]
+
+
+@dataclass(frozen=True)
+class AdherenceSummary:
+    last_7_days: float | None
+    last_30_days: float | None
+    current_streak: int
+    longest_streak: int
+    pain: list[dict[str, Any]]
+
+
+def patient_adherence(*, patient: Patient, now: dt.datetime | None = None) -> AdherenceSummary:
+    """Completion rates over the last 7 and 30 local days (today counts once
+    complete), streaks since the first program began (at most STREAK_HISTORY_DAYS
+    back) and the daily pain average of the last 30 days."""
+    today = local_today(patient.timezone, now)
+    first_start = Program.objects.filter(patient=patient).aggregate(first=Min("start_date"))[
+        "first"
+    ]
+    window_start = today - dt.timedelta(days=PAIN_WINDOW_DAYS - 1)
+    start = window_start
+    if first_start is not None:
+        history_start = max(first_start, today - dt.timedelta(days=STREAK_HISTORY_DAYS - 1))
+        start = min(start, history_start)
+    days = day_statuses(patients=[patient], start=start, end=today, now=now)[patient.pk]
+    current, longest = streaks(days, today)
+    last_30 = [day for day in days if day.date >= window_start]
+    return AdherenceSummary(
+        last_7_days=completion_rate(last_30[-7:], today),
+        last_30_days=completion_rate(last_30, today),
+        current_streak=current,
+        longest_streak=longest,
+        pain=[
+            {"date": day.date, "average": day.pain_average}
+            for day in last_30
+            if day.pain_average is not None
+        ],
+    )
