@@ -23,20 +23,36 @@ app.conf.update(
     # to be redelivered; the task's own claim makes the redelivery harmless.
     task_acks_late=True,
     task_reject_on_worker_lost=True,
+    # With late ack, a prefetched message is held hostage by a busy worker; one at a
+    # time keeps chunks flowing to whichever worker is free.
     worker_prefetch_multiplier=1,
+    # A task that fails by exception or time limit is acknowledged (its rows are
+    # recovered by the planner's stale-claim sweep); only a lost worker redelivers.
+    task_acks_on_failure_or_timeout=True,
     task_soft_time_limit=240,
     task_time_limit=300,
+    # Retries are bounded per task (max_retries) and per row (REMINDER_MAX_ATTEMPTS).
+    task_default_retry_delay=30,
+    task_publish_retry=True,
+    task_publish_retry_policy={
+        "max_retries": 3,
+        "interval_start": 0.2,
+        "interval_step": 0.5,
+        "interval_max": 2,
+    },
+    worker_max_tasks_per_child=1000,
     broker_connection_retry_on_startup=True,
     timezone="UTC",
     beat_schedule={
+        # Every minute, on the minute: reminder times are whole minutes.
         "plan-reminders": {
             "task": "notifications.tasks.plan_reminders",
-            "schedule": 60.0,
+            "schedule": crontab(),
             "options": {"expires": 55},
         },
         "send-digests": {
             "task": "notifications.tasks.plan_digests",
-            "schedule": 60.0,
+            "schedule": crontab(),
             "options": {"expires": 55},
         },
         "daily-alert-pass": {
