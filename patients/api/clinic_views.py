@@ -95,10 +95,8 @@ class PatientFilter(django_filters.FilterSet):
         return queryset
 
 
-def _render_patient(serializer_class, patient, rates, **extra):
-    data = serializer_class(patient, context={"rates": rates}).data
-    data.update(extra)
-    return data
+def _render_patient(serializer_class, patient, rates):
+    return serializer_class(patient, context={"rates": rates}).data
 
 
 class PatientListCreateView(ClinicianAPIMixin, generics.ListAPIView):
@@ -148,13 +146,9 @@ class PatientListCreateView(ClinicianAPIMixin, generics.ListAPIView):
             raise ValidationError(EMAIL_TAKEN) from exc
         self.audit(AuditEvent.Action.CREATE, [patient.pk])
         patient = patients_for_clinic(clinic_id=self.clinic_id).get(pk=patient.pk)
-        body = _render_patient(
-            PatientCreatedSerializer,
-            patient,
-            {},
-            invite_code=invite.code,
-            invite_expires_at=invite.expires_at,
-        )
+        patient.invite_code = invite.code
+        patient.invite_expires_at = invite.expires_at
+        body = _render_patient(PatientCreatedSerializer, patient, {})
         return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -110,18 +110,23 @@ def program_lines(*, template: ProgramTemplate | None, items: list[dict]) -> lis
     errors: dict = {}
     for index, given in enumerate(items):
         given = {k: v for k, v in given.items() if k in LINE_FIELDS}
-        target = None
+        # Only protocol lines not yet overridden can be matched.
+        open_lines = [pos for pos, (source, _) in enumerate(lines) if source is None]
+        position = None
         if "order" in given:
-            target = next((line for _, line in lines if line["order"] == given["order"]), None)
-        elif "exercise" in given and template is not None:
-            same = [line for _, line in lines if line["exercise"].pk == given["exercise"].pk]
+            position = next(
+                (pos for pos in open_lines if lines[pos][1]["order"] == given["order"]), None
+            )
+        elif "exercise" in given:
+            same = [
+                pos for pos in open_lines if lines[pos][1]["exercise"].pk == given["exercise"].pk
+            ]
             if len(same) > 1:
                 errors[index] = {"order": ["The protocol has this exercise twice; give `order`."]}
                 continue
-            target = same[0] if same else None
-        if target is not None:
-            position = next(i for i, (_, line) in enumerate(lines) if line is target)
-            lines[position] = (index, {**target, **given})
+            position = same[0] if same else None
+        if position is not None:
+            lines[position] = (index, {**lines[position][1], **given})
             continue
         if "exercise" not in given:
             errors[index] = {"exercise": ["This field is required for a new line."]}
