@@ -32,8 +32,9 @@ class FcmChannel(Channel):
     def send(self, message: Message, recipient: Recipient) -> str:
         from firebase_admin import exceptions, messaging
 
+        # firebase-admin 7 names the app instance's identifier `fid` (`token` is deprecated).
         fcm_message = messaging.Message(
-            token=recipient.address,
+            fid=recipient.address,
             notification=messaging.Notification(title=message.title, body=message.body),
             data=dict(message.data),
             android=messaging.AndroidConfig(collapse_key="daily-reminder", priority="normal"),
