@@ -59,9 +59,12 @@ def plan_at(instant: dt.datetime):
         return reminders_plan(enqueue=None)
 
 
-def run_at(instant: dt.datetime):
-    """Plan and send, as the beat tick and the workers would at that instant."""
-    with time_machine.travel(instant, tick=False):
+def run_at(instant: dt.datetime, *, tick: bool = False):
+    """Plan and send, as the beat tick and the workers would at that instant.
+
+    tick=True lets the clock run on from there (servers in threads need it).
+    """
+    with time_machine.travel(instant, tick=tick):
         plan = reminders_plan(enqueue=None)
         result = deliveries_send(delivery_ids=plan.to_send) if plan.to_send else None
     return plan, result
