@@ -71,7 +71,7 @@ class LogBatchResult:
 
 def _content(log: Mapping[str, Any]) -> dict[str, Any]:
     values = {name: log.get(name, OPTIONAL_FIELDS.get(name)) for name in CONTENT_FIELDS}
-    values["item_id"] = log["item"] if "item" in log else log["item_id"]
+    values["item_id"] = log["item"]
     return values
 
 
@@ -85,7 +85,9 @@ def log_batch_ingest(*, patient: Patient, logs: Sequence[Mapping[str, Any]]) -> 
         item.pk: item
         for item in ProgramItem.objects.filter(
             pk__in={log["item"] for log in logs}, program__patient=patient
-        ).only("id", "version")
+        )
+        .order_by()
+        .only("id", "version")
     }
     unknown = [index for index, log in enumerate(logs) if log["item"] not in items]
     if unknown:
@@ -94,12 +96,12 @@ def log_batch_ingest(*, patient: Patient, logs: Sequence[Mapping[str, Any]]) -> 
     result = LogBatchResult()
     with transaction.atomic():
         # The patient's batches take turns from here to commit.
-        list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk"))
+        list(Patient.objects.select_for_update().filter(pk=patient.pk).order_by().values_list("pk"))
         stored = {
             row["id"]: row
-            for row in ExerciseLog.objects.filter(pk__in=[log["id"] for log in logs]).values(
-                "id", "patient_id", "item_id", *CONTENT_FIELDS
-            )
+            for row in ExerciseLog.objects.filter(pk__in=[log["id"] for log in logs])
+            .order_by()
+            .values("id", "patient_id", "item_id", *CONTENT_FIELDS)
         }
         new = []
         for index, log in enumerate(logs):
