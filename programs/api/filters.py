@@ -47,7 +47,13 @@ class AlertFilter(django_filters.FilterSet):
         empty_label=None,
         help_text="Defaults to open.",
     )
-    patient = django_filters.NumberFilter(field_name="patient_id", help_text="Patient id.")
+    patient = django_filters.NumberFilter(
+        field_name="patient_id",
+        min_value=1,
+        max_value=2**63 - 1,
+        decimal_places=0,
+        help_text="Patient id.",
+    )
 
     class Meta:
         model = Alert

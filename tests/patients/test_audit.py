@@ -1,0 +1,78 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from patients.models import AuditEvent
+from tests import factories
+from tests.conftest import auth_client
+
+pytestmark = pytest.mark.django_db
+
+
+def events():
+    return list(
+        AuditEvent.objects.order_by("id").values_list("actor_id", "patient_id", "action", "what")
+    )
+
+
+def test_reading_a_patient_is_recorded(clinician, clinician_client, patient):
+    assert clinician_client.get(f"/api/v1/patients/{patient.pk}").status_code == 200
+    (event,) = AuditEvent.objects.all()
+    assert (event.actor_id, event.patient_id, event.clinic_id, event.action, event.what) == (
+        clinician.user_id,
+        patient.pk,
+        clinician.clinic_id,
+        "read",
+        f"GET /api/v1/patients/{patient.pk}",
+    )
+
+
+def test_changes_and_reports_are_recorded(clinician, clinician_client, patient):
+    uid = clinician.user_id
+    program = factories.ProgramFactory(patient=patient, start_date=dt.date(2026, 1, 1))
+    clinician_client.patch(f"/api/v1/patients/{patient.pk}", {"first_name": "New"})
+    clinician_client.get(f"/api/v1/patients/{patient.pk}/adherence?from=2026-01-01&to=2026-01-31")
+    clinician_client.post(f"/api/v1/programs/{program.pk}/pause")
+    assert events() == [
+        (uid, patient.pk, "update", f"PATCH /api/v1/patients/{patient.pk}"),
+        (
+            uid,
+            patient.pk,
+            "read",
+            f"GET /api/v1/patients/{patient.pk}/adherence?from=2026-01-01&to=2026-01-31",
+        ),
+        (uid, patient.pk, "update", f"POST /api/v1/programs/{program.pk}/pause"),
+    ]
+
+
+def test_creating_a_patient_is_recorded(clinician_client):
+    body = {"first_name": "A", "last_name": "B", "email": "a@example.com", "timezone": "UTC"}
+    created = clinician_client.post("/api/v1/patients", body).json()
+    assert [(p, a) for _, p, a, _ in events()] == [(created["id"], "create")]
+
+
+def test_failed_or_foreign_requests_record_nothing(clinician_client, patient):
+    other = factories.PatientFactory()
+    assert clinician_client.get(f"/api/v1/patients/{other.pk}").status_code == 404
+    assert (
+        clinician_client.patch(f"/api/v1/patients/{patient.pk}", {"timezone": "X"}).status_code
+        == 400
+    )
+    assert events() == []
+
+
+def test_list_records_one_event_per_patient_shown_in_one_insert(clinician):
+    client = auth_client(clinician.user)
+    client.get("/api/v1/patients")
+    factories.PatientFactory(clinic=clinician.clinic)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/patients")
+    for _ in range(20):
+        factories.PatientFactory(clinic=clinician.clinic)
+    AuditEvent.objects.all().delete()
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/api/v1/patients").json()["results"]) == 21
+    assert AuditEvent.objects.filter(action="read", what="GET /api/v1/patients").count() == 21
+    assert len(one) == len(many)
