@@ -247,8 +247,9 @@ def enqueue_sending(ids: list[int]) -> None:
     from notifications.tasks import send_deliveries
 
     chunk = settings.REMINDER_SEND_CHUNK
+    options = {"queue": settings.REMINDER_SEND_QUEUE} if settings.REMINDER_SEND_QUEUE else {}
     for start in range(0, len(ids), chunk):
-        send_deliveries.delay(ids[start : start + chunk])
+        send_deliveries.apply_async(args=(ids[start : start + chunk],), **options)
 
 
 def reminders_plan(

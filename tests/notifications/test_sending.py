@@ -156,7 +156,7 @@ def test_planning_enqueues_chunks_after_commit(settings, django_capture_on_commi
         make_patient(TZ)
     from notifications.services.planning import reminders_plan
 
-    with mock.patch.object(send_deliveries, "delay") as delay:
+    with mock.patch.object(send_deliveries, "apply_async") as delay:
         with (
             time_machine.travel(DUE, tick=False),
             django_capture_on_commit_callbacks(execute=False) as callbacks,
@@ -165,6 +165,6 @@ def test_planning_enqueues_chunks_after_commit(settings, django_capture_on_commi
         assert delay.call_count == 0  # nothing leaves before the rows are committed
         for callback in callbacks:
             callback()
-    chunks = [call.args[0] for call in delay.call_args_list]
+    chunks = [call.kwargs["args"][0] for call in delay.call_args_list]
     assert [len(c) for c in chunks] == [4, 4, 2]
     assert sorted(i for c in chunks for i in c) == sorted(plan.pending_ids)
