@@ -25,7 +25,6 @@ if not DATABASE_URL:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "test.sqlite3"),
-            "TEST": {"NAME": str(VAR_DIR / "test-run.sqlite3")},
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }

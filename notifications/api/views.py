@@ -8,10 +8,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.schema import ProblemSerializer
 from notifications.api.serializers import DeviceInputSerializer, DeviceSerializer
 from notifications.models import Device
 from notifications.services.devices import device_register, device_remove
-from patients.api.auth_serializers import ProblemSerializer
 from patients.api.permissions import IsPatient
 
 AUTH_ERRORS = {
@@ -23,6 +23,8 @@ AUTH_ERRORS = {
 class DevicesView(ListAPIView):
     permission_classes = [IsAuthenticated, IsPatient]
     serializer_class = DeviceSerializer
+
+    queryset = Device.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
         return Device.objects.filter(patient=self.request.user.patient, active=True).order_by("id")

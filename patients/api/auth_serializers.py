@@ -6,22 +6,6 @@ from rest_framework import serializers
 PASSWORD_MAX_LENGTH = 256
 
 
-class ProblemSerializer(serializers.Serializer):
-    """RFC 9457 problem details: the one error body of the API (config.api.errors)."""
-
-    type = serializers.CharField(default="about:blank")
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    errors = serializers.JSONField(
-        required=False,
-        help_text=(
-            "Field-level messages: {field: [message]}, nested for nested input and "
-            "keyed by index for lists, e.g. {'logs': {'3': {'pain': ['...']}}}."
-        ),
-    )
-
-
 class LoginSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(

@@ -20,12 +20,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
-from patients.api.auth_serializers import (
-    ActivateSerializer,
-    LoginSerializer,
-    ProblemSerializer,
-    TokenSerializer,
-)
+from config.api.schema import ProblemSerializer
+from patients.api.auth_serializers import ActivateSerializer, LoginSerializer, TokenSerializer
 from patients.services.invites import ActivationError, activation_code_redeem
 
 BAD_CREDENTIALS = "Email or password is incorrect."

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from patients.api.auth_serializers import ProblemSerializer
+from config.api.schema import ProblemSerializer
 from patients.models import Patient
 from patients.timezones import validate_timezone_name
 

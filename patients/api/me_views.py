@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from patients.api.auth_serializers import ProblemSerializer
+from config.api.schema import ProblemSerializer
 from patients.api.me_serializers import MeSerializer, MeUpdateSerializer, me_data
 from patients.api.permissions import IsPatient
 from patients.models import Patient

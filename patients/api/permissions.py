@@ -11,18 +11,24 @@ class IsPatient(BasePermission):
     message = "This endpoint is for patients."
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and hasattr(request.user, "patient"))
+        return bool(
+            request.user and request.user.is_authenticated and hasattr(request.user, "patient")
+        )
 
 
 class IsClinician(BasePermission):
     message = "This endpoint is for clinicians."
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and hasattr(request.user, "clinician"))
+        return bool(
+            request.user and request.user.is_authenticated and hasattr(request.user, "clinician")
+        )
 
 
 class IsPatientOrClinician(BasePermission):
     message = "This endpoint is for patients and clinicians."
 
     def has_permission(self, request, view) -> bool:
-        return IsPatient().has_permission(request, view) or IsClinician().has_permission(request, view)
+        return IsPatient().has_permission(request, view) or IsClinician().has_permission(
+            request, view
+        )

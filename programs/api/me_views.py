@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 
 from config.api.errors import problem
-from patients.api.auth_serializers import ProblemSerializer
+from config.api.schema import ProblemSerializer
 from patients.api.me_views import AUTH_ERRORS, PatientView
 from patients.timezones import local_today
 from programs.api.me_serializers import (
