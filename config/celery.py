@@ -55,9 +55,14 @@ app.conf.update(
             "schedule": crontab(),
             "options": {"expires": 55},
         },
+        # Hourly, so each patient's local yesterday is judged soon after it ends.
         "daily-alert-pass": {
             "task": "programs.tasks.run_alert_pass",
             "schedule": crontab(minute=15),
+        },
+        "purge-expired-tokens": {
+            "task": "patients.tasks.purge_expired_tokens",
+            "schedule": crontab(minute=40, hour=3),
         },
     },
 )
