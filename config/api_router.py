@@ -7,6 +7,5 @@ urlpatterns = [
     path("me", include("patients.api.me_urls")),
     path("me/", include("programs.api.me_urls")),
     path("me/", include("notifications.api.urls")),
-    path("", include("patients.api.clinic_urls")),
     path("", include("programs.api.clinic_urls")),
 ]

@@ -17,3 +17,8 @@ class ProblemSerializer(serializers.Serializer):
             "keyed by index for lists, e.g. {'logs': {'3': {'pain': ['...']}}}."
         ),
     )
+
+
+def problems(*codes: int) -> dict:
+    """The error responses of an endpoint, for @extend_schema(responses=...)."""
+    return {code: ProblemSerializer for code in codes}

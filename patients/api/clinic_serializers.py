@@ -4,14 +4,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api.schema import ProblemSerializer
 from patients.models import Patient
 from patients.timezones import validate_timezone_name
-
-
-def problems(*codes: int) -> dict:
-    """The error responses of an endpoint, for @extend_schema(responses=...)."""
-    return {code: ProblemSerializer for code in codes}
 
 
 def _timezone(value: str) -> str:

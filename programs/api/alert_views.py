@@ -6,8 +6,8 @@ from rest_framework import generics
 from rest_framework.response import Response
 
 from config.api.errors import problem
-from patients.api.clinic_serializers import problems
-from patients.api.clinic_views import ClinicianAPIMixin
+from config.api.schema import problems
+from patients.api.clinician import ClinicianAPIMixin
 from patients.models import AuditEvent
 from programs.api.alert_serializers import AlertOutSerializer
 from programs.api.filters import AlertFilter

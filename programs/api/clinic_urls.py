@@ -2,9 +2,14 @@
 
 from django.urls import path
 
-from programs.api import alert_views, exercise_views, program_views, template_views
+from programs.api import alert_views, exercise_views, patient_views, program_views, template_views
 
 urlpatterns = [
+    path("patients", patient_views.PatientListCreateView.as_view(), name="patient-list"),
+    path("patients/<int:pk>", patient_views.PatientDetailView.as_view(), name="patient-detail"),
+    path(
+        "patients/<int:pk>/invite", patient_views.PatientInviteView.as_view(), name="patient-invite"
+    ),
     path("exercises", exercise_views.ExerciseListCreateView.as_view(), name="exercise-list"),
     path(
         "exercises/<slug:slug>",

@@ -6,8 +6,8 @@ from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from patients.api.clinic_serializers import problems
-from patients.api.clinic_views import ClinicianAPIMixin
+from config.api.schema import problems
+from patients.api.clinician import ClinicianAPIMixin
 from patients.api.permissions import IsClinician, IsPatientOrClinician
 from programs.api.exercise_serializers import (
     ExerciseInSerializer,

@@ -10,8 +10,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from config.api.errors import problem
-from patients.api.clinic_serializers import problems
-from patients.api.clinic_views import ClinicianAPIMixin
+from config.api.schema import problems
+from patients.api.clinician import ClinicianAPIMixin
 from patients.models import AuditEvent
 from patients.timezones import local_today
 from programs.api.program_serializers import (

@@ -6,8 +6,8 @@ from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from patients.api.clinic_serializers import problems
-from patients.api.clinic_views import ClinicianAPIMixin
+from config.api.schema import problems
+from patients.api.clinician import ClinicianAPIMixin
 from programs.api.item_serializers import exercise_slugs
 from programs.api.template_serializers import (
     TemplateInSerializer,
