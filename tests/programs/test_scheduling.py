@@ -13,7 +13,9 @@ MONDAY = dt.date(2026, 11, 23)
 @pytest.fixture
 def item(db):
     program = factories.ProgramFactory(start_date=MONDAY - dt.timedelta(days=7))
-    return factories.ProgramItemFactory(program=program, days_mask=days_to_mask([1, 3, 5]), times_per_day=2)
+    return factories.ProgramItemFactory(
+        program=program, days_mask=days_to_mask([1, 3, 5]), times_per_day=2
+    )
 
 
 def both_forms(item, day, today):
@@ -39,7 +41,9 @@ def test_nothing_is_scheduled_before_start_or_after_end(item):
 
 
 def test_a_pause_covers_its_days_and_a_finished_pause_ends(item):
-    ProgramPause.objects.create(program=item.program, start=MONDAY, end=MONDAY + dt.timedelta(days=3))
+    ProgramPause.objects.create(
+        program=item.program, start=MONDAY, end=MONDAY + dt.timedelta(days=3)
+    )
     assert not both_forms(item, MONDAY, MONDAY)
     assert not both_forms(item, MONDAY + dt.timedelta(days=2), MONDAY)
     assert both_forms(item, MONDAY + dt.timedelta(days=4), MONDAY)
