@@ -45,6 +45,8 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
 
+        # Links in emails point at this server unless a public address is configured.
+        os.environ.setdefault("SITE_URL", f"http://{host}:{port}")
         children = self.start_children(host, port, web_only)
         stopping = False
 
