@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from patients.admin_scoping import ClinicScopedAdminMixin
 from programs.models import (
+    EXERCISE_CONTENT_FIELDS,
     WEEKDAYS,
     Alert,
     Driver,
@@ -83,29 +84,7 @@ class ExerciseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Exercise
-        fields = (
-            "name",
-            "slug",
-            "clinic",
-            "category",
-            "level",
-            "laterality",
-            "body_regions",
-            "target_muscles",
-            "drivers",
-            "equipment",
-            "default_sets",
-            "default_reps",
-            "default_hold_seconds",
-            "default_duration_seconds",
-            "instructions",
-            "cues",
-            "common_mistakes",
-            "cautions",
-            "media_urls",
-            "regression",
-            "progression",
-        )
+        fields = ("slug", "clinic", *EXERCISE_CONTENT_FIELDS, "regression", "progression")
 
     def clean(self):
         cleaned = super().clean()

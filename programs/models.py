@@ -119,6 +119,40 @@ class Dose(models.Model):
         abstract = True
 
 
+# What a library entry says about itself (everything but its identity and links).
+EXERCISE_CONTENT_FIELDS = (
+    "name",
+    "category",
+    "body_regions",
+    "target_muscles",
+    "drivers",
+    "equipment",
+    "level",
+    "laterality",
+    "default_sets",
+    "default_reps",
+    "default_hold_seconds",
+    "default_duration_seconds",
+    "instructions",
+    "cues",
+    "common_mistakes",
+    "cautions",
+    "media_urls",
+)
+# One prescription line of a protocol or program, besides its exercise.
+PRESCRIPTION_LINE_FIELDS = (
+    "order",
+    "sets",
+    "reps",
+    "hold_seconds",
+    "duration_seconds",
+    "side",
+    "days_mask",
+    "times_per_day",
+    "notes",
+)
+
+
 class Exercise(models.Model):
     """A library entry: global when clinic is empty, else private to that clinic."""
 

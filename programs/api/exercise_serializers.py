@@ -1,6 +1,14 @@
 from rest_framework import serializers
 
-from programs.models import Category, Driver, Equipment, Exercise, Laterality, Region
+from programs.models import (
+    EXERCISE_CONTENT_FIELDS,
+    Category,
+    Driver,
+    Equipment,
+    Exercise,
+    Laterality,
+    Region,
+)
 
 
 class ExerciseOutSerializer(serializers.ModelSerializer):
@@ -14,23 +22,7 @@ class ExerciseOutSerializer(serializers.ModelSerializer):
             "id",
             "slug",
             "scope",
-            "name",
-            "category",
-            "body_regions",
-            "target_muscles",
-            "drivers",
-            "equipment",
-            "level",
-            "laterality",
-            "default_sets",
-            "default_reps",
-            "default_hold_seconds",
-            "default_duration_seconds",
-            "instructions",
-            "cues",
-            "common_mistakes",
-            "cautions",
-            "media_urls",
+            *EXERCISE_CONTENT_FIELDS,
             "regression",
             "progression",
             "created_at",

@@ -15,25 +15,20 @@ from django.db import transaction
 
 from programs import library
 from programs.library.validation import LibraryDataError, validate_library
-from programs.models import Exercise, ProgramTemplate, TemplateItem, days_to_mask
+from programs.models import (
+    PRESCRIPTION_LINE_FIELDS,
+    Exercise,
+    ProgramTemplate,
+    TemplateItem,
+    days_to_mask,
+)
 
 __all__ = ["LibraryDataError", "LoadReport", "load_library"]
 
 Entries = Sequence[Mapping[str, Any]]
 Say = Callable[[str], None]
 
-ITEM_FIELDS = (
-    "order",
-    "exercise_id",
-    "sets",
-    "reps",
-    "hold_seconds",
-    "duration_seconds",
-    "side",
-    "days_mask",
-    "times_per_day",
-    "notes",
-)
+ITEM_FIELDS = ("exercise_id", *PRESCRIPTION_LINE_FIELDS)
 
 
 @dataclass

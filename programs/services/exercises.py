@@ -4,34 +4,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from patients.models import Clinic
-from programs.models import Exercise
+from programs.models import EXERCISE_CONTENT_FIELDS, Exercise
 
 
 class SlugTaken(Exception):
     """The slug is used by a global exercise or by another of this clinic's."""
 
 
-EDITABLE_FIELDS = (
-    "name",
-    "category",
-    "body_regions",
-    "target_muscles",
-    "drivers",
-    "equipment",
-    "level",
-    "laterality",
-    "default_sets",
-    "default_reps",
-    "default_hold_seconds",
-    "default_duration_seconds",
-    "instructions",
-    "cues",
-    "common_mistakes",
-    "cautions",
-    "media_urls",
-    "regression",
-    "progression",
-)
+EDITABLE_FIELDS = (*EXERCISE_CONTENT_FIELDS, "regression", "progression")
 
 
 def slug_taken(*, clinic: Clinic, slug: str) -> bool:

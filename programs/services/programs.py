@@ -22,6 +22,7 @@ from patients.models import Patient
 from patients.timezones import local_today
 from programs.models import (
     EVERY_DAY,
+    PRESCRIPTION_LINE_FIELDS,
     Laterality,
     Program,
     ProgramItem,
@@ -30,18 +31,7 @@ from programs.models import (
     Side,
 )
 
-LINE_FIELDS = (
-    "exercise",
-    "order",
-    "sets",
-    "reps",
-    "hold_seconds",
-    "duration_seconds",
-    "side",
-    "days_mask",
-    "times_per_day",
-    "notes",
-)
+LINE_FIELDS = ("exercise", *PRESCRIPTION_LINE_FIELDS)
 DOSE_FIELDS = ("sets", "reps", "hold_seconds", "duration_seconds")
 
 

@@ -3,20 +3,9 @@
 from django.db import transaction
 
 from patients.models import Clinic
-from programs.models import ProgramTemplate, TemplateItem
+from programs.models import PRESCRIPTION_LINE_FIELDS, ProgramTemplate, TemplateItem
 
-LINE_FIELDS = (
-    "exercise",
-    "order",
-    "sets",
-    "reps",
-    "hold_seconds",
-    "duration_seconds",
-    "side",
-    "days_mask",
-    "times_per_day",
-    "notes",
-)
+LINE_FIELDS = ("exercise", *PRESCRIPTION_LINE_FIELDS)
 
 
 def _write_items(template: ProgramTemplate, items: list[dict]) -> None:
