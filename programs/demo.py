@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from patients.models import Clinic, Clinician, Patient, User
 from patients.timezones import local_today
-from programs.models import Exercise, ExerciseLog, Program, ProgramItem, ProgramTemplate, Session
+from programs.models import Exercise, ExerciseLog, Program, ProgramTemplate, Session
+from programs.services.programs import program_assign
 
 DEMO_CLINIC = "Demo Physio & Chiro"
 DEMO_PASSWORD = "demo-password-2026"
@@ -68,45 +69,15 @@ def _user(email: str, first: str, last: str, *, staff: bool) -> tuple[User, bool
 def _program_from_template(
     patient: Patient, template: ProgramTemplate | None, today: dt.date
 ) -> Program:
-    start = today - dt.timedelta(days=13)
-    program = Program.objects.create(
-        patient=patient,
-        name=template.name if template else "Core basics",
-        template=template,
-        start_date=start,
-    )
-    if template is not None:
-        lines = [
-            dict(
-                exercise_id=t.exercise_id,
-                order=t.order,
-                sets=t.sets,
-                reps=t.reps,
-                hold_seconds=t.hold_seconds,
-                duration_seconds=t.duration_seconds,
-                side=t.side,
-                days_mask=t.days_mask,
-                times_per_day=t.times_per_day,
-                notes=t.notes,
-            )
-            for t in template.items.all()
-        ]
+    if template is None:  # the library was not loaded: a small program from what exists
+        items = [{"exercise": e} for e in Exercise.objects.filter(clinic__isnull=True)[:5]]
     else:
-        lines = [
-            dict(
-                exercise_id=e.pk,
-                order=n,
-                sets=e.default_sets,
-                reps=e.default_reps,
-                hold_seconds=e.default_hold_seconds,
-                duration_seconds=e.default_duration_seconds,
-            )
-            for n, e in enumerate(Exercise.objects.filter(clinic__isnull=True)[:5], start=1)
-        ]
-    ProgramItem.objects.bulk_create(
-        ProgramItem(program=program, valid_from=start, **line) for line in lines
+        items = []
+    name = template.name if template else "Core basics"
+    start = today - dt.timedelta(days=13)
+    return program_assign(
+        patient=patient, name=name, start_date=start, template=template, items=items
     )
-    return program
 
 
 def _week_of_logs(patient: Patient, program: Program, today: dt.date, days_done: int) -> None:
