@@ -351,6 +351,13 @@ def run(name: str, body: Callable[[], int]) -> int:
         print(f"SKIP: {name}: {exc}", flush=True)
         print(f"RESULT {name} | - | - | - | - | - | SKIP: {exc}", flush=True)
         return EXIT_SKIP
+    except Exception as exc:  # a broken subject or seed is reported, never a PASS
+        import traceback
+
+        traceback.print_exc()
+        message = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        print(f"RESULT {name} | - | - | - | - | - | ERROR: {message}", flush=True)
+        return EXIT_SKIP
 
 
 def timed(fn: Callable[[], object]) -> float:

@@ -113,6 +113,7 @@ def _run(args) -> int:
             ),
         }
         captured: dict = {}
+        rows: dict = {}
 
         def count(scale: int, label: str) -> float:
             role, url = endpoints[label]
@@ -123,11 +124,19 @@ def _run(args) -> int:
                 raise RuntimeError(f"{label} at {scale}x answered {response.status_code}: "
                                    f"{response.content[:300]!r}")  # fmt: skip
             captured[(scale, label)] = [q["sql"] for q in queries.captured_queries]
+            rows[(scale, label)] = _rows_in(response.json())
             return float(len(queries))
 
         for label in endpoints:  # warm-up: token refresh, caches, content types
             count(1, label), count(50, label)
-        comparisons, notes = [], []
+        for label in endpoints:
+            if rows[(50, label)] <= rows[(1, label)]:
+                raise RuntimeError(f"{label}: 50x answered {rows[(50, label)]} rows, "
+                                   f"1x {rows[(1, label)]}: the seed does not scale")  # fmt: skip
+        comparisons = []
+        notes = ["rows in the answers (1x -> 50x): " + ", ".join(
+            f"{label} {rows[(1, label)]} -> {rows[(50, label)]}" for label in endpoints
+        )]  # fmt: skip
         for label in endpoints:
             big, small = harness.interleave(
                 lambda label=label: count(50, label),
@@ -154,3 +163,13 @@ def _run(args) -> int:
                 notes.append(f"{label}: queries at 50x not at 1x (first 3):")
                 notes.extend(f"    {q[:300]}" for q in extra[:3])
         return harness.report("query_scaling", comparisons, notes)
+
+
+def _rows_in(body) -> int:
+    """A size for an answer: items of /me/today, patients of a page, days x work else."""
+    if isinstance(body, dict) and "programs" in body:
+        return sum(len(program["items"]) for program in body["programs"])
+    if isinstance(body, dict) and "results" in body:
+        return len(body["results"])
+    days = body if isinstance(body, list) else body.get("days", [])
+    return sum(int(day.get("scheduled") or 0) + int(day.get("done") or 0) for day in days)
