@@ -110,3 +110,40 @@ def has_unfinished_work(day: dt.date, today: dt.date, patient_ref: str = "pk") -
 
 def has_scheduled_work(day: dt.date, today: dt.date, patient_ref: str = "pk") -> Exists:
     return Exists(scheduled_items(day, today).filter(program__patient=OuterRef(patient_ref)))
+
+
+# The same rule as one SQL condition, for raw statements on the hottest read path
+# (GET /me/today), where compiling the queryset above costs far more than running it.
+# It mirrors item_scheduled_on line by line; tests/programs/test_scheduling_sql.py
+# checks the two agree. Aliases: `item` (ProgramItem) and `program` (Program); the
+# parameters come from scheduled_on_sql_params. Portable to PostgreSQL and SQLite.
+SCHEDULED_ON_SQL = f"""
+    program.start_date <= %(day)s
+    AND (program.end_date IS NULL OR program.end_date >= %(day)s)
+    AND item.valid_from <= %(day)s
+    AND (item.valid_until IS NULL OR item.valid_until > %(day)s)
+    AND (item.days_mask & %(weekday_bit)s) <> 0
+    AND (%(before_today)s OR program.status = %(active)s)
+    AND NOT EXISTS (
+        SELECT 1 FROM {ProgramPause._meta.db_table} pause
+        WHERE pause.program_id = program.id AND pause."start" <= %(day)s
+            AND (pause."end" IS NULL OR pause."end" > %(day)s)
+    )
+"""
+
+# Completed logs on %(day)s of the outer `item`'s line (its key), as done_count_subquery.
+DONE_COUNT_SQL = f"""(
+    SELECT COUNT(*) FROM {ExerciseLog._meta.db_table} log
+    JOIN {ProgramItem._meta.db_table} line ON line.id = log.item_id
+    WHERE line.program_id = item.program_id AND line.key = item.key
+        AND log.date = %(day)s AND log.completed
+)"""
+
+
+def scheduled_on_sql_params(day: dt.date, today: dt.date) -> dict[str, object]:
+    return {
+        "day": day,
+        "weekday_bit": weekday_bit(day.isoweekday()),
+        "before_today": day < today,
+        "active": Program.Status.ACTIVE.value,
+    }
