@@ -36,7 +36,7 @@ JOIN {Program._meta.db_table} program ON program.id = item.program_id
 JOIN {Exercise._meta.db_table} exercise ON exercise.id = item.exercise_id
 WHERE program.patient_id = %(patient_id)s AND {SCHEDULED_ON_SQL}
 ORDER BY program.start_date, item.program_id, item."order", item.id
-"""
+"""  # noqa: S608 (table names from model metadata only)
 
 # The longest history the streaks look back on.
 STREAK_HISTORY_DAYS = 400
