@@ -5,11 +5,21 @@ the user on each request; here the token is found with its user and role rows in
 one query, and expired tokens are swept by a periodic task instead
 (patients.tasks.purge_expired_tokens). Together with knox's throttled expiry
 refresh, an authenticated request costs one query.
+
+That query runs on every API request, and building and compiling it as a queryset
+cost several times more than the database took to answer it; so it is one fixed
+statement over the models' own columns (what `select_related("user",
+"user__patient", "user__clinician")` would select), and the rows are turned into
+model instances with the backend's converters, the way the ORM does.
 """
 
 import binascii
+import weakref
+from collections.abc import Callable, Sequence
 from hmac import compare_digest
 
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model
 from django.utils import timezone
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
@@ -17,7 +27,87 @@ from knox.models import get_token_model
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 
+from patients.models import Clinician, Patient, User
+
 INVALID = "Invalid or expired token."
+
+
+class _Loaded:
+    """One model's columns in the token statement, and how to build its instance."""
+
+    def __init__(self, model: type[Model], alias: str) -> None:
+        self.model = model
+        self.alias = alias
+        self.fields = list(model._meta.concrete_fields)
+        self.attnames = [field.attname for field in self.fields]
+        self.columns = ", ".join(f'{alias}."{field.column}"' for field in self.fields)
+        self.pk_index = self.attnames.index(model._meta.pk.attname)
+
+    def converters(self, connection) -> list[tuple[int, list[Callable]]]:
+        found = []
+        for index, field in enumerate(self.fields):
+            col = field.get_col(self.alias)
+            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if converters:
+                found.append((index, [(converter, col) for converter in converters]))
+        return found
+
+    def build(self, values: Sequence, converters, connection) -> Model | None:
+        if values[self.pk_index] is None:
+            return None  # no row on the LEFT JOIN's side
+        values = list(values)
+        for index, chain in converters:
+            for converter, col in chain:
+                values[index] = converter(values[index], col, connection)
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+_TOKEN = _Loaded(get_token_model(), "token")
+_USER = _Loaded(User, "u")
+_PATIENT = _Loaded(Patient, "patient")
+_CLINICIAN = _Loaded(Clinician, "clinician")
+_PARTS = (_TOKEN, _USER, _PATIENT, _CLINICIAN)
+TOKEN_SQL = (
+    f"SELECT {', '.join(part.columns for part in _PARTS)}"  # noqa: S608 (model metadata only)
+    f" FROM {_TOKEN.model._meta.db_table} token"
+    f" JOIN {User._meta.db_table} u ON u.id = token.user_id"
+    f" LEFT JOIN {Patient._meta.db_table} patient ON patient.user_id = u.id"
+    f" LEFT JOIN {Clinician._meta.db_table} clinician ON clinician.user_id = u.id"
+    " WHERE token.token_key = %s"
+)
+_BOUNDS = []
+for _part in _PARTS:
+    _start = _BOUNDS[-1][1] if _BOUNDS else 0
+    _BOUNDS.append((_start, _start + len(_part.fields)))
+_TOKEN_USER = _TOKEN.model._meta.get_field("user")
+_ROLE_USER = (Patient._meta.get_field("user"), Clinician._meta.get_field("user"))
+# Converters are bound to one connection (one per thread): computed once for each.
+_converters: "weakref.WeakKeyDictionary[object, list]" = weakref.WeakKeyDictionary()
+
+
+def _tokens_with_users(token_key: str) -> list[Model]:
+    """The tokens with this key, each with .user, .user.patient and .user.clinician
+    loaded (a missing role row answers as absent, as with select_related)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    converters = _converters.get(connection)
+    if converters is None:
+        converters = _converters[connection] = [part.converters(connection) for part in _PARTS]
+    with connection.cursor() as cursor:
+        cursor.execute(TOKEN_SQL, [token_key])
+        rows = cursor.fetchall()
+    tokens = []
+    for row in rows:
+        token, user, *roles = (
+            part.build(row[a:b], conv, connection)
+            for part, (a, b), conv in zip(_PARTS, _BOUNDS, converters, strict=True)
+        )
+        _TOKEN_USER.set_cached_value(token, user)
+        for role, link in zip(roles, _ROLE_USER, strict=True):
+            link.remote_field.set_cached_value(user, role)
+            if role is not None:
+                link.set_cached_value(role, user)
+        tokens.append(token)
+    return tokens
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
@@ -32,12 +122,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
             digest = hash_token(token_text)
         except (UnicodeDecodeError, TypeError, binascii.Error, ValueError):
             raise exceptions.AuthenticationFailed(INVALID) from None
-        candidates = (
-            get_token_model()
-            .objects.filter(token_key=token_text[: CONSTANTS.TOKEN_KEY_LENGTH])
-            .select_related("user", "user__patient", "user__clinician")
-        )
-        for auth_token in candidates:
+        for auth_token in _tokens_with_users(token_text[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if not compare_digest(digest, auth_token.digest):
                 continue
             if auth_token.expiry is not None and auth_token.expiry < timezone.now():
