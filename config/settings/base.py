@@ -244,6 +244,8 @@ VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_CLAIMS_SUBJECT = os.environ.get("VAPID_CLAIMS_SUBJECT", "")
 # Deliveries per sending task: hundreds per task, never one task per patient.
 REMINDER_SEND_CHUNK = env_int("REMINDER_SEND_CHUNK", 250)
+# Provider calls in flight at once within one sending task (threads; I/O-bound).
+REMINDER_SEND_CONCURRENCY = env_int("REMINDER_SEND_CONCURRENCY", 16)
 # Queue of the sending tasks (empty: Celery's default queue); lets sending get its own workers.
 REMINDER_SEND_QUEUE = os.environ.get("REMINDER_SEND_QUEUE", "")
 # Attempts per delivery (transient provider errors), and the backoff between them.

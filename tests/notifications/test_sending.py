@@ -168,3 +168,168 @@ def test_planning_enqueues_chunks_after_commit(settings, django_capture_on_commi
     chunks = [call.kwargs["args"][0] for call in delay.call_args_list]
     assert [len(c) for c in chunks] == [4, 4, 2]
     assert sorted(i for c in chunks for i in c) == sorted(plan.pending_ids)
+
+
+def mixed_chunk(per_kind: int):
+    """`per_kind` rows of each fate: sent, transient error, dead device, bounced address,
+    and done between planning and sending. Answers the ids, each fate's tokens/addresses."""
+    from tests.factories import ExerciseLogFactory
+
+    fates = ("sent", "transient", "dead_device", "bounced", "completed")
+    patients = {fate: [] for fate in fates}
+    for _ in range(per_kind):
+        for fate in fates:
+            if fate == "bounced":
+                patient = make_patient(TZ, device=False, remind_by_push=False)
+            else:
+                patient = make_patient(TZ, remind_by_email=False)
+            patients[fate].append(patient)
+    ids = plan_at(DUE).pending_ids
+    assert len(ids) == per_kind * len(fates)
+    for patient in patients["completed"]:
+        item = patient.programs.get().items.get()
+        for _ in range(item.times_per_day):
+            ExerciseLogFactory(item=item, date=DAY)
+    return ids, patients
+
+
+def provider_answers(patients):
+    """Provider stand-ins that answer by recipient, safe to call from several threads."""
+    transient = {p.devices.get().token for p in patients["transient"]}
+    dead = {p.devices.get().token for p in patients["dead_device"]}
+    real_push = LocmemChannel.send
+
+    def push(self, message, recipient):
+        if recipient.address in transient:
+            raise DeliveryError("FCM: UNAVAILABLE", permanent=False)
+        if recipient.address in dead:
+            raise DeliveryError("FCM: token unregistered", permanent=True)
+        return real_push(self, message, recipient)
+
+    def email(self, message, recipient):
+        raise DeliveryError("SMTP 550: no such user", permanent=True)
+
+    return (
+        mock.patch.object(LocmemChannel, "send", push),
+        mock.patch.object(EmailChannel, "send", email),
+    )
+
+
+def send_mixed_chunk(per_kind: int, push_outbox):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ids, patients = mixed_chunk(per_kind)
+    push_patch, email_patch = provider_answers(patients)
+    with (
+        time_machine.travel(DUE, tick=False),
+        push_patch,
+        email_patch,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        result = deliveries_send(delivery_ids=ids)
+
+    def row_of(patient):
+        return Delivery.objects.get(patient=patient, local_date=DAY)
+
+    for patient in patients["sent"]:
+        row = row_of(patient)
+        assert (row.status, row.attempts) == ("sent", 1)
+        assert row.provider_message_id.startswith("locmem-") and row.finished_at
+    for patient in patients["transient"]:
+        row = row_of(patient)
+        assert (row.status, row.attempts, row.finished_at) == ("pending", 1, None)
+        assert "UNAVAILABLE" in row.last_error
+        assert patient.devices.get().active
+    for patient in patients["dead_device"]:
+        row = row_of(patient)
+        assert row.status == "failed" and "unregistered" in row.last_error
+        device = patient.devices.get()
+        assert not device.active and "unregistered" in device.deactivated_reason
+    for patient in patients["bounced"]:
+        row = row_of(patient)
+        assert row.status == "failed" and "550" in row.last_error
+        patient.refresh_from_db()
+        assert patient.email_bounced_at is not None
+    for patient in patients["completed"]:
+        row = row_of(patient)
+        assert (row.status, row.skip_reason) == ("skipped", "completed")
+    assert len(result.sent) == len(result.retry) == len(result.skipped) == per_kind
+    assert len(result.failed) == 2 * per_kind
+    assert sorted(p.recipient.address for p in push_outbox) == sorted(
+        p.devices.get().token for p in patients["sent"]
+    )
+    return len(queries)
+
+
+def test_mixed_chunk_records_each_outcome_with_the_same_queries_at_10_and_200_rows(
+    push_outbox, settings
+):
+    settings.REMINDER_SEND_CONCURRENCY = 8
+    from patients.models import Patient
+
+    small = send_mixed_chunk(2, push_outbox)
+    Patient.objects.update(reminders_enabled=False)  # the first chunk's patients are done
+    Delivery.objects.all().delete()
+    push_outbox.clear()
+    large = send_mixed_chunk(40, push_outbox)
+    assert small == large
+    assert large <= 12
+
+
+def test_sends_of_a_chunk_overlap_and_each_row_is_sent_once(push_outbox, settings):
+    import threading
+    import time
+
+    settings.REMINDER_SEND_CONCURRENCY = 4
+    patients, ids = planned(12, remind_by_email=False)
+    in_flight, peak, lock = [0], [0], threading.Lock()
+    real_send = LocmemChannel.send
+
+    def slow(self, message, recipient):
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.02)
+        with lock:
+            in_flight[0] -= 1
+        return real_send(self, message, recipient)
+
+    with time_machine.travel(DUE, tick=False), mock.patch.object(LocmemChannel, "send", slow):
+        result = deliveries_send(delivery_ids=ids)
+    assert peak[0] == 4
+    assert sorted(result.sent) == sorted(ids)
+    assert sorted(p.recipient.address for p in push_outbox) == sorted(
+        p.devices.get().token for p in patients
+    )
+    rows = Delivery.objects.filter(pk__in=ids)
+    assert {(r.status, r.attempts) for r in rows} == {("sent", 1)}
+    assert len({r.provider_message_id for r in rows}) == 12
+
+
+def test_task_retries_only_the_rows_that_hit_a_transient_error(push_outbox):
+    patients, ids = planned(3, remind_by_email=False)
+    flaky_token = patients[1].devices.get().token
+    real_send = LocmemChannel.send
+    calls = []
+
+    def flaky(self, message, recipient):
+        calls.append(recipient.address)
+        if recipient.address == flaky_token and calls.count(flaky_token) == 1:
+            raise DeliveryError("FCM: UNAVAILABLE", permanent=False)
+        return real_send(self, message, recipient)
+
+    with (
+        time_machine.travel(DUE, tick=False),
+        mock.patch.object(LocmemChannel, "send", flaky),
+        mock.patch.object(send_deliveries, "retry", wraps=send_deliveries.retry) as retry,
+    ):
+        send_deliveries.apply(args=(ids,))
+    flaky_row = Delivery.objects.get(patient=patients[1], local_date=DAY)
+    assert retry.call_args.kwargs["args"] == ([flaky_row.pk],)
+    assert retry.call_args.kwargs["countdown"] == 30
+    assert sorted(calls) == sorted([p.devices.get().token for p in patients] + [flaky_token])
+    rows = Delivery.objects.filter(pk__in=ids)
+    assert {r.status for r in rows} == {"sent"}
+    assert sorted(r.attempts for r in rows) == [1, 1, 2]
+    assert len(push_outbox) == 3

@@ -4,6 +4,7 @@ import datetime as dt
 import threading
 import time
 import uuid
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -68,6 +69,41 @@ def test_two_senders_on_the_same_chunk_at_once_send_each_row_once(push_outbox):
     assert sent[0] | sent[1] == set(ids)
     assert len(mail.outbox) == 30 and len(push_outbox) == 30
     assert set(Delivery.objects.filter(pk__in=ids).values_list("attempts", flat=True)) == {1}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sending_one_chunk_concurrently_send_each_row_once(push_outbox, settings):
+    """Each worker's provider calls overlap inside its task, and the two tasks overlap."""
+    from notifications.channels.local import LocmemChannel
+
+    settings.REMINDER_SEND_CONCURRENCY = 8
+    patients = [make_patient(TZ, remind_by_email=False) for _ in range(60)]
+    ids = reminders_plan(now=DUE, enqueue=None).pending_ids
+    real_send = LocmemChannel.send
+    in_flight, peak, lock = [0], [0], threading.Lock()
+
+    def slow(self, message, recipient):
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.01)  # provider latency, so both workers' calls are in the air at once
+        with lock:
+            in_flight[0] -= 1
+        return real_send(self, message, recipient)
+
+    with mock.patch.object(LocmemChannel, "send", slow):
+        results = in_threads(lambda i: deliveries_send(delivery_ids=ids, now=DUE), n=2)
+
+    sent = [set(r.sent) for r in results]
+    assert sent[0].isdisjoint(sent[1])
+    assert sent[0] | sent[1] == set(ids)
+    assert peak[0] > 1
+    tokens = [p.recipient.address for p in push_outbox]
+    assert sorted(tokens) == sorted(p.devices.get().token for p in patients)
+    rows = Delivery.objects.filter(pk__in=ids)
+    assert {(r.status, r.attempts) for r in rows} == {("sent", 1)}
+    assert len({r.provider_message_id for r in rows}) == len(ids)
 
 
 @pytest.mark.redis
