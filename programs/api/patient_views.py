@@ -29,7 +29,11 @@ from patients.services.patients import (
     patient_invite,
     patient_update,
 )
-from programs.selectors.clinic import last_7_days_rates, patients_for_clinic
+from programs.selectors.clinic import (
+    last_7_days_rates,
+    patients_for_clinic,
+    patients_with_activity,
+)
 
 EMAIL_TAKEN = {"email": ["An account with this email address already exists."]}
 
@@ -55,6 +59,7 @@ class PatientFilter(django_filters.FilterSet):
 
 
 def _render_patient(serializer_class, patient, rates):
+    patients_with_activity(patients=[patient])
     return serializer_class(patient, context={"rates": rates}).data
 
 
@@ -73,7 +78,7 @@ class PatientListCreateView(ClinicianAPIMixin, generics.ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        page = patients_with_activity(patients=self.paginate_queryset(queryset))
         rates = last_7_days_rates(patients=page)
         self.audit(AuditEvent.Action.READ, [patient.pk for patient in page])
         data = PatientOutSerializer(page, many=True, context={"rates": rates}).data

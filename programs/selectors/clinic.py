@@ -8,7 +8,6 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -93,13 +92,27 @@ def templates_for_clinic(*, clinic_id: int) -> QuerySet[ProgramTemplate]:
 
 # --- Patients ------------------------------------------------------------------
 def patients_for_clinic(*, clinic_id: int) -> QuerySet[Patient]:
-    """The clinic's patients with their last log time and open alerts counted in SQL."""
+    """The clinic's patients, ordered by name; `patients_with_activity` adds the
+    summary columns to the page shown."""
+    return (
+        Patient.objects.filter(clinic_id=clinic_id)
+        .select_related("user", "clinic", "primary_clinician__user")
+        .order_by("user__last_name", "user__first_name", "id")
+    )
+
+
+def patients_with_activity(*, patients: Sequence[Patient]) -> Sequence[Patient]:
+    """Sets `last_log_at` and `open_alerts` on each patient, in one query.
+
+    Run on a page after pagination: as annotations of the list query they were
+    computed for every row up to the page's offset, so walking all pages grew
+    quadratically."""
+    if not patients:
+        return patients
     last_log = (
         ExerciseLog.objects.filter(patient=OuterRef("pk"))
-        .order_by()
-        .values("patient")
-        .annotate(last=Max("performed_at"))
-        .values("last")
+        .order_by("-performed_at")
+        .values("performed_at")[:1]
     )
     open_alerts = (
         Alert.objects.filter(patient=OuterRef("pk"), status=Alert.Status.OPEN)
@@ -108,15 +121,19 @@ def patients_for_clinic(*, clinic_id: int) -> QuerySet[Patient]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
-        Patient.objects.filter(clinic_id=clinic_id)
-        .select_related("user", "clinic", "primary_clinician__user")
+    activity = {
+        pk: (last_log_at, alerts)
+        for pk, last_log_at, alerts in Patient.objects.filter(pk__in=[p.pk for p in patients])
         .annotate(
             last_log_at=Subquery(last_log),
             open_alerts=Coalesce(Subquery(open_alerts, output_field=IntegerField()), Value(0)),
         )
-        .order_by("user__last_name", "user__first_name", "id")
-    )
+        .values_list("pk", "last_log_at", "open_alerts")
+        .order_by()
+    }
+    for patient in patients:
+        patient.last_log_at, patient.open_alerts = activity[patient.pk]
+    return patients
 
 
 def last_7_days_rates(
