@@ -440,7 +440,12 @@ class ExerciseLog(models.Model):
 
     class Meta:
         ordering = ["-performed_at"]
-        indexes = [models.Index(fields=["patient", "date"]), models.Index(fields=["item", "date"])]
+        indexes = [
+            models.Index(fields=["patient", "date"]),
+            models.Index(fields=["item", "date"]),
+            # The clinician list's last_log_at: one backward index scan per patient.
+            models.Index(fields=["patient", "-performed_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(pain__isnull=True) | Q(pain__lte=10), name="log_pain_0_10"
