@@ -96,7 +96,7 @@ def patients_for_clinic(*, clinic_id: int) -> QuerySet[Patient]:
     summary columns to the page shown."""
     return (
         Patient.objects.filter(clinic_id=clinic_id)
-        .select_related("user", "clinic", "primary_clinician__user")
+        .select_related("user", "primary_clinician__user")
         .order_by("user__last_name", "user__first_name", "id")
     )
 
