@@ -62,4 +62,9 @@ def patient_preferences_update(
         fields += ["quiet_start", "quiet_end"]
     if fields:
         patient.save(update_fields=[*fields, "updated_at"])
+    if timezone is not None:
+        # Imported here: patients is the lower layer and must not need programs to load.
+        from programs.selectors.today_cache import today_cache_bump
+
+        today_cache_bump(patient_ids=[patient.pk])
     return patient

@@ -3,9 +3,11 @@
 Dates are the patient's local dates (patients.timezones), never the server's.
 """
 
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.api.errors import problem
@@ -23,6 +25,7 @@ from programs.api.me_serializers import (
     TodaySerializer,
 )
 from programs.selectors.patient_day import patient_adherence, patient_days, patient_routine
+from programs.selectors.today_cache import today_body_cached
 from programs.services.logs import UnknownItems, log_batch_ingest
 
 UNKNOWN_ITEM = "No such item in your programs."
@@ -46,12 +49,22 @@ class TodayView(PatientView):
     def get(self, request):
         patient = self.patient()
         today = local_today(patient.timezone)
-        day = today
         if "date" in request.query_params:
             query = TodayQuerySerializer(data=request.query_params, context={"today": today})
             query.is_valid(raise_exception=True)
             day = query.validated_data["date"]
-        return Response(patient_routine(patient=patient, day=day, today=today))
+            return Response(patient_routine(patient=patient, day=day, today=today))
+        if request.accepted_media_type != JSONRenderer.media_type:  # e.g. "; indent=4"
+            return Response(patient_routine(patient=patient, day=today, today=today))
+        # The app's most frequent request: the rendered body, cached (see today_cache).
+        body = today_body_cached(
+            patient_id=patient.pk,
+            day_iso=today.isoformat(),
+            build=lambda: JSONRenderer().render(
+                patient_routine(patient=patient, day=today, today=today)
+            ),
+        )
+        return HttpResponse(body, content_type=JSONRenderer.media_type)
 
 
 class DaysView(PatientView):

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from patients.models import Clinic
 from programs.models import EXERCISE_CONTENT_FIELDS, Exercise
+from programs.selectors.today_cache import today_cache_bump_library
 
 
 class SlugTaken(Exception):
@@ -43,4 +44,5 @@ def exercise_update(*, exercise: Exercise, data: dict) -> Exercise:
         setattr(exercise, name, data[name])
     if fields:
         exercise.save(update_fields=[*fields, "updated_at"])
+        today_cache_bump_library()
     return exercise

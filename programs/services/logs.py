@@ -21,6 +21,7 @@ from django.db import transaction
 
 from patients.models import Patient
 from programs.models import ExerciseLog, ProgramItem, Session
+from programs.selectors.today_cache import today_cache_bump
 from programs.services.alerts import alerts_raise_high_pain
 
 # What a log says; a replay must say the same to count as a duplicate.
@@ -116,6 +117,7 @@ def log_batch_ingest(*, patient: Patient, logs: Sequence[Mapping[str, Any]]) -> 
             result.created_logs = _create(patient=patient, logs=new, items=items)
             result.created = len(result.created_logs)
             alerts_raise_high_pain(logs=result.created_logs, clinic_id=patient.clinic_id)
+            today_cache_bump(patient_ids=[patient.pk])
     return result
 
 

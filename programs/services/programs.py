@@ -30,6 +30,7 @@ from programs.models import (
     ProgramTemplate,
     Side,
 )
+from programs.selectors.today_cache import today_cache_bump
 
 LINE_FIELDS = ("exercise", *PRESCRIPTION_LINE_FIELDS)
 DOSE_FIELDS = ("sets", "reps", "hold_seconds", "duration_seconds")
@@ -158,6 +159,7 @@ def program_assign(
                 for line in lines
             ]
         )
+        today_cache_bump(patient_ids=[patient.pk])
     return program
 
 
@@ -185,6 +187,7 @@ def program_update(
             fields.append("version")
         if fields:
             program.save(update_fields=[*fields, "updated_at"])
+            today_cache_bump(patient_ids=[program.patient_id])
     return program
 
 
@@ -273,6 +276,7 @@ def program_pause(*, program: Program, now: dt.datetime | None = None) -> Progra
         ProgramPause.objects.create(program=program, start=_effective_date(program, now))
         program.status = Program.Status.PAUSED
         program.save(update_fields=["status", "updated_at"])
+        today_cache_bump(patient_ids=[program.patient_id])
     return program
 
 
@@ -287,6 +291,7 @@ def program_resume(*, program: Program, now: dt.datetime | None = None) -> Progr
         _close_pause(program, now)
         program.status = Program.Status.ACTIVE
         program.save(update_fields=["status", "updated_at"])
+        today_cache_bump(patient_ids=[program.patient_id])
     return program
 
 
@@ -304,6 +309,7 @@ def program_complete(*, program: Program, now: dt.datetime | None = None) -> Pro
             fields.append("end_date")
         program.status = Program.Status.COMPLETED
         program.save(update_fields=fields)
+        today_cache_bump(patient_ids=[program.patient_id])
     return program
 
 

@@ -1,0 +1,128 @@
+"""The finished body of GET /me/today, cached per patient and local date.
+
+The app opens today's routine far more often than anything in it changes, so the
+rendered body is kept in Django's cache (Redis in production, shared by every web
+process) under a key holding two generation tokens: the patient's, replaced by
+every write that can change their day (a log upload, a program, item, pause or
+status change, a time-zone change), and the library's, replaced by every exercise
+write. A replaced token makes every body built before it unreachable, so the next
+request reads the database again.
+
+Tokens are random rather than counters: a token evicted from the cache comes back
+as a new one and can never meet a body built under an older one. They are replaced
+at once and again when the writing transaction commits, so a request that read the
+database before the commit cannot store its body under the token readers see after.
+The services call `today_cache_bump` explicitly (their bulk writes send no model
+signals); model saves and deletes elsewhere (the admin, the shell, data loaders)
+replace the tokens through the signal receivers below. Writes that send no signal
+outside the services (a queryset `update`, `bulk_create`) are seen within
+TODAY_CACHE_SECONDS, the bound on a body's life.
+"""
+
+import secrets
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from patients.models import Patient
+from programs.models import Exercise, ExerciseLog, Program, ProgramItem, ProgramPause
+
+TODAY_CACHE_SECONDS = 60
+# Longer than any body lives; an expired token is only a cache miss.
+GENERATION_SECONDS = 24 * 3600
+LIBRARY_KEY = "today:gen:library"
+
+
+def _patient_key(patient_id: int) -> str:
+    return f"today:gen:patient:{patient_id}"
+
+
+def _new_token() -> str:
+    return secrets.token_hex(8)
+
+
+def _generations(patient_id: int) -> tuple[str, str]:
+    keys = (_patient_key(patient_id), LIBRARY_KEY)
+    found = cache.get_many(keys)
+    missing = {key: _new_token() for key in keys if key not in found}
+    for key, token in missing.items():
+        # Another process may have just made one: keep whichever got there first.
+        if not cache.add(key, token, GENERATION_SECONDS):
+            found[key] = cache.get(key) or token
+    found.update({key: token for key, token in missing.items() if key not in found})
+    return found[keys[0]], found[keys[1]]
+
+
+def today_body_cached(*, patient_id: int, day_iso: str, build: Callable[[], bytes]) -> bytes:
+    """The body for the patient's local today, built by `build` when not cached.
+
+    The generation tokens are read before `build` reads the database, so a body
+    is never stored under a token newer than the data it was built from."""
+    patient_generation, library_generation = _generations(patient_id)
+    key = f"today:body:{patient_id}:{day_iso}:{patient_generation}:{library_generation}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, TODAY_CACHE_SECONDS)
+    return body
+
+
+def _replace(keys: list[str]) -> None:
+    cache.set_many({key: _new_token() for key in keys}, GENERATION_SECONDS)
+
+
+def _replace_now_and_on_commit(keys: list[str]) -> None:
+    if keys:
+        _replace(keys)
+        transaction.on_commit(lambda: _replace(keys))
+
+
+def today_cache_bump(*, patient_ids: Iterable[int]) -> None:
+    """The cached today of these patients is out of date."""
+    _replace_now_and_on_commit([_patient_key(pk) for pk in set(patient_ids)])
+
+
+def today_cache_bump_library() -> None:
+    """Some exercise changed: every cached today is out of date."""
+    _replace_now_and_on_commit([LIBRARY_KEY])
+
+
+def _on_patient_row(sender, instance, **kwargs) -> None:
+    today_cache_bump(patient_ids=[instance.pk])
+
+
+def _on_program_row(sender, instance, **kwargs) -> None:
+    today_cache_bump(patient_ids=[instance.patient_id])
+
+
+def _on_program_child_row(sender, instance, **kwargs) -> None:
+    if sender._meta.get_field("program").is_cached(instance):
+        patient_id = instance.program.patient_id
+    else:
+        patient_id = (
+            Program.objects.filter(pk=instance.program_id)
+            .values_list("patient_id", flat=True)
+            .first()
+        )
+    if patient_id is not None:
+        today_cache_bump(patient_ids=[patient_id])
+
+
+def _on_exercise_row(sender, instance, **kwargs) -> None:
+    today_cache_bump_library()
+
+
+for _name, _signal in (("save", post_save), ("delete", post_delete)):
+    for _model, _receiver in (
+        (Patient, _on_patient_row),
+        (Program, _on_program_row),
+        (ExerciseLog, _on_program_row),
+        (ProgramItem, _on_program_child_row),
+        (ProgramPause, _on_program_child_row),
+        (Exercise, _on_exercise_row),
+    ):
+        _signal.connect(
+            _receiver, sender=_model, dispatch_uid=f"today_cache:{_name}:{_model.__name__}"
+        )
