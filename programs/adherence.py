@@ -14,7 +14,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import Count, Q, Sum
@@ -47,20 +47,31 @@ class _Program(NamedTuple):
     status: str
 
 
-class _Item(NamedTuple):
-    """The fields of a ProgramItem that item_scheduled_on reads, plus its line."""
+class _Schedule(NamedTuple):
+    """The fields of a ProgramItem that item_scheduled_on reads: items of one program
+    sharing them are scheduled on the same days, so the rule runs once for them all."""
 
     valid_from: dt.date
     valid_until: dt.date | None
     days_mask: int
-    times_per_day: int
-    program_id: int
-    key: uuid.UUID
 
 
 class _Pause(NamedTuple):
     start: dt.date
     end: dt.date | None
+
+
+@dataclass
+class _ScheduleLines:
+    schedule: _Schedule
+    program_id: int
+    program: _Program
+    pauses: Sequence[_Pause] = ()
+    lines: list[tuple[int, int]] = field(default_factory=list)  # (line number, times/day)
+    times: int = 0  # occurrences of all its lines per day
+
+
+Window = tuple[dt.date, dt.date]
 
 
 def date_range(start: dt.date, end: dt.date) -> Iterable[dt.date]:
@@ -71,28 +82,74 @@ def date_range(start: dt.date, end: dt.date) -> Iterable[dt.date]:
 def day_statuses(
     *, patients: Sequence[Patient], start: dt.date, end: dt.date, now: dt.datetime | None = None
 ) -> dict[int, list[DayStatus]]:
-    """{patient id: [DayStatus for each local date start..end]} in three queries.
+    """{patient id: [DayStatus for each local date start..end]} in three queries."""
+    return _day_statuses(patients, {patient.pk: (start, end) for patient in patients}, now)
 
-    Rows are read as tuples, not model instances: the clinician's patient list asks
-    for hundreds of patients per page, and building models dominated its cost.
-    """
-    ids = [patient.pk for patient in patients]
+
+def recent_day_statuses(
+    *, patients: Sequence[Patient], days: int, now: dt.datetime | None = None
+) -> dict[int, list[DayStatus]]:
+    """{patient id: [DayStatus of each of the patient's last `days` local dates, ending
+    today in their own zone]} in three queries."""
     now = now or timezone.now()
-    today_of = {patient.pk: local_today(patient.timezone, now) for patient in patients}
+    windows = {}
+    for patient in patients:
+        today = local_today(patient.timezone, now)
+        windows[patient.pk] = (today - dt.timedelta(days=days - 1), today)
+    return _day_statuses(patients, windows, now)
+
+
+def _day_statuses(
+    patients: Sequence[Patient], windows: dict[int, Window], now: dt.datetime | None
+) -> dict[int, list[DayStatus]]:
+    """Rows are read as tuples, not model instances: the clinician's patient list asks
+    for hundreds of patients per page, and building models dominated its cost."""
+    if not patients:
+        return {}
+    now = now or timezone.now()
+    ids = [patient.pk for patient in patients]
+    start = min(window[0] for window in windows.values())
+    end = max(window[1] for window in windows.values())
+    schedules_of, line_numbers = _schedules(ids, start, end)
+    done_of, pain_of = _log_tallies(windows, line_numbers)
+
+    result = {}
+    for patient in patients:
+        patient_id = patient.pk
+        today = local_today(patient.timezone, now)
+        schedules = schedules_of.get(patient_id, ())
+        statuses = []
+        for day in date_range(*windows[patient_id]):
+            done_by_line = done_of.get((patient_id, day), {})
+            scheduled = done = 0
+            for entry in schedules:
+                if item_scheduled_on(entry.schedule, entry.program, entry.pauses, day, today):
+                    scheduled += entry.times
+                    for line, times in entry.lines:
+                        done += min(times, done_by_line.get(line, 0))
+            pain = pain_of.get((patient_id, day))
+            statuses.append(
+                DayStatus(
+                    day,
+                    scheduled,
+                    done,
+                    round(pain[0] / pain[1], 1) if pain and pain[1] else None,
+                    pain is not None,
+                )
+            )
+        result[patient_id] = statuses
+    return result
+
+
+def _schedules(
+    ids: Sequence[int], start: dt.date, end: dt.date
+) -> tuple[dict[int, list[_ScheduleLines]], dict[tuple[int, uuid.UUID], int]]:
+    """({patient id: their items grouped by schedule}, {(program id, key): line number})
+    for the items in force at some date in start..end: two queries."""
+    by_schedule: dict[tuple, _ScheduleLines] = {}
+    line_numbers: dict[tuple[int, uuid.UUID], int] = {}
     programs: dict[int, _Program] = {}
-    items_of: dict[int, list[tuple[_Item, _Program]]] = defaultdict(list)
-    for (
-        patient_id,
-        program_id,
-        start_date,
-        end_date,
-        status,
-        valid_from,
-        valid_until,
-        days_mask,
-        times_per_day,
-        key,
-    ) in (
+    rows = (
         ProgramItem.objects.filter(
             program__patient_id__in=ids, valid_from__lte=end, program__start_date__lte=end
         )
@@ -111,12 +168,21 @@ def day_statuses(
             "key",
         )
         .order_by()
-    ):
+    )
+    for patient_id, program_id, starts, ends, status, *schedule, times, key in rows:
         program = programs.get(program_id)
         if program is None:
-            program = programs[program_id] = _Program(start_date, end_date, status)
-        item = _Item(valid_from, valid_until, days_mask, times_per_day, program_id, key)
-        items_of[patient_id].append((item, program))
+            program = programs[program_id] = _Program(starts, ends, status)
+        schedule = _Schedule(*schedule)
+        entry = by_schedule.get((patient_id, program_id, schedule))
+        if entry is None:
+            entry = by_schedule[(patient_id, program_id, schedule)] = _ScheduleLines(
+                schedule, program_id, program
+            )
+        line = line_numbers.setdefault((program_id, key), len(line_numbers))
+        entry.lines.append((line, times))
+        entry.times += times
+
     pauses: dict[int, list[_Pause]] = defaultdict(list)
     for program_id, pause_start, pause_end in (
         ProgramPause.objects.filter(program_id__in=programs, start__lte=end)
@@ -125,10 +191,28 @@ def day_statuses(
         .order_by()
     ):
         pauses[program_id].append(_Pause(pause_start, pause_end))
-    done_of: dict[tuple, int] = {}  # (patient id, date, program id, key) -> completed logs
-    pain_of: dict[tuple[int, dt.date], tuple[int, int]] = {}  # (patient id, date) -> sum, n
+    schedules_of: dict[int, list[_ScheduleLines]] = defaultdict(list)
+    for (patient_id, _, _), entry in by_schedule.items():
+        entry.pauses = pauses.get(entry.program_id, ())
+        schedules_of[patient_id].append(entry)
+    return schedules_of, line_numbers
+
+
+def _log_tallies(
+    windows: dict[int, Window], line_numbers: dict[tuple[int, uuid.UUID], int]
+) -> tuple[dict[tuple[int, dt.date], dict[int, int]], dict[tuple[int, dt.date], tuple]]:
+    """Completed logs per (patient, date) and line, and (pain sum, pain count) per
+    (patient, date) of every day with logs, for each patient's own window: one query."""
+    ids_by_window: dict[Window, list[int]] = defaultdict(list)
+    for patient_id, window in windows.items():
+        ids_by_window[window].append(patient_id)
+    in_windows = Q()
+    for (start, end), ids in ids_by_window.items():
+        in_windows |= Q(patient_id__in=ids, date__gte=start, date__lte=end)
+    done_of: dict[tuple[int, dt.date], dict[int, int]] = defaultdict(dict)
+    pain_of: dict[tuple[int, dt.date], tuple[int, int]] = {}
     for patient_id, day, program_id, key, done, pain_sum, pain_count in (
-        ExerciseLog.objects.filter(patient_id__in=ids, date__gte=start, date__lte=end)
+        ExerciseLog.objects.filter(in_windows)
         .values_list("patient_id", "date", "item__program_id", "item__key")
         .annotate(
             done=Count("pk", filter=Q(completed=True)),
@@ -137,38 +221,12 @@ def day_statuses(
         )
         .order_by()
     ):
-        done_of[(patient_id, day, program_id, key)] = done
+        line = line_numbers.get((program_id, key))
+        if line is not None:  # else no item of that line is in force in the window
+            done_of[(patient_id, day)][line] = done
         total, count = pain_of.get((patient_id, day), (0, 0))
         pain_of[(patient_id, day)] = (total + (pain_sum or 0), count + pain_count)
-
-    days = list(date_range(start, end))
-    result = {}
-    for patient_id in ids:
-        today = today_of[patient_id]
-        lines = [
-            (item, program, pauses.get(item.program_id, ()))
-            for item, program in items_of.get(patient_id, ())
-        ]
-        statuses = []
-        for day in days:
-            scheduled = done = 0
-            for item, program, program_pauses in lines:
-                if item_scheduled_on(item, program, program_pauses, day, today):
-                    times = item.times_per_day
-                    scheduled += times
-                    done += min(times, done_of.get((patient_id, day, item.program_id, item.key), 0))
-            pain = pain_of.get((patient_id, day))
-            statuses.append(
-                DayStatus(
-                    day,
-                    scheduled,
-                    done,
-                    round(pain[0] / pain[1], 1) if pain and pain[1] else None,
-                    pain is not None,
-                )
-            )
-        result[patient_id] = statuses
-    return result
+    return done_of, pain_of
 
 
 def completion_rate(days: Sequence[DayStatus], today: dt.date) -> float | None:

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 
 from patients.models import Patient
 from patients.timezones import local_today
-from programs.adherence import DayStatus, completion_rate, day_statuses
+from programs.adherence import DayStatus, completion_rate, day_statuses, recent_day_statuses
 from programs.models import (
     Alert,
     Exercise,
@@ -140,17 +140,10 @@ def last_7_days_rates(
     *, patients: Sequence[Patient], now: dt.datetime | None = None
 ) -> dict[int, float | None]:
     """{patient id: completion rate of their last 7 local days} in three queries."""
-    if not patients:
-        return {}
-    today_of = {p.pk: local_today(p.timezone, now) for p in patients}
-    start = min(today_of.values()) - dt.timedelta(days=6)
-    statuses = day_statuses(patients=patients, start=start, end=max(today_of.values()), now=now)
-    rates = {}
-    for patient_id, days in statuses.items():
-        today = today_of[patient_id]
-        window = [d for d in days if today - dt.timedelta(days=6) <= d.date <= today]
-        rates[patient_id] = completion_rate(window, today)
-    return rates
+    statuses = recent_day_statuses(patients=patients, days=7, now=now)
+    return {
+        patient_id: completion_rate(days, days[-1].date) for patient_id, days in statuses.items()
+    }
 
 
 # --- Programs ------------------------------------------------------------------
