@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Case, CharField, F, Q, QuerySet, TextField, Value, When
-from django.db.models.sql.subqueries import UpdateQuery
+from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 
 from notifications.channels import Channel, DeliveryError, Message, Recipient, active_channels
@@ -226,15 +225,39 @@ def _per_row(values: dict[int, str], output_field, default=None):
     return Case(*whens, default=default, output_field=output_field)
 
 
-def _update_returning_ids(rows: QuerySet, changes: dict) -> list[int]:
-    """`rows.update(**changes)` that also answers which rows it changed."""
-    query = rows.query.chain(UpdateQuery)
-    query.add_update_values(changes)
-    sql, params = query.get_compiler(rows.db).as_sql()
-    pk = connection.ops.quote_name(rows.model._meta.pk.column)
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING {pk}", params)
-        return sorted(row_id for (row_id,) in cursor.fetchall())
+def _record_status(
+    status: str, group: dict[int, Outcome], claimed_at: dt.datetime, now: dt.datetime
+) -> list[int]:
+    """One UPDATE ... FROM (VALUES ...) for every row of one status; answers the ids written.
+
+    A row without a new error keeps its last one (the history of a retried row).
+    """
+    ops = connection.ops
+    table = ops.quote_name(Delivery._meta.db_table)
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(group))
+    values = []
+    for pk, outcome in group.items():
+        values += [pk, outcome.skip_reason, outcome.error[:2000], outcome.provider_id[:500]]
+    sets = [
+        "status = %s",
+        "skip_reason = v.column2",
+        f"last_error = CASE WHEN v.column3 = '' THEN {table}.last_error ELSE v.column3 END",
+    ]
+    params: list = [status]
+    if status == Status.SENT:
+        sets.append("provider_message_id = v.column4")
+    if status != Status.PENDING:
+        sets.append("finished_at = %s")
+        params.append(ops.adapt_datetimefield_value(now))
+    sql = (
+        f"UPDATE {table} SET {', '.join(sets)} FROM (VALUES {rows}) AS v"  # noqa: S608
+        f" WHERE {table}.id = v.column1 AND {table}.status = %s AND {table}.claimed_at = %s"
+        f" RETURNING {table}.id"
+    )
+    params += [*values, Status.SENDING, ops.adapt_datetimefield_value(claimed_at)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(pk for (pk,) in cursor.fetchall())
 
 
 def deliveries_record(
@@ -247,26 +270,10 @@ def deliveries_record(
     by_status: dict[str, dict[int, Outcome]] = defaultdict(dict)
     for pk, outcome in outcomes.items():
         by_status[outcome.status][pk] = outcome
-    written: dict[str, list[int]] = {}
-    for status, group in by_status.items():
-        changes: dict = {
-            "status": status,
-            "skip_reason": _per_row({pk: o.skip_reason for pk, o in group.items()}, CharField()),
-        }
-        errors = {pk: o.error[:2000] for pk, o in group.items() if o.error}
-        if errors:  # a row without a new error keeps its last one (a retry's history)
-            keep = None if len(errors) == len(group) else F("last_error")
-            changes["last_error"] = _per_row(errors, TextField(), keep)
-        if status == Status.SENT:
-            ids = {pk: o.provider_id[:500] for pk, o in group.items()}
-            changes["provider_message_id"] = _per_row(ids, CharField())
-        if status != Status.PENDING:
-            changes["finished_at"] = now
-        still_ours = Delivery.objects.filter(
-            pk__in=list(group), status=Status.SENDING, claimed_at=claimed_at
-        )
-        written[status] = _update_returning_ids(still_ours, changes)
-    return written
+    return {
+        status: _record_status(status, group, claimed_at, now)
+        for status, group in by_status.items()
+    }
 
 
 def _deactivate_devices(reasons: dict[int, str]) -> None:
