@@ -110,8 +110,8 @@ def _day_statuses(
     ids = [patient.pk for patient in patients]
     start = min(window[0] for window in windows.values())
     end = max(window[1] for window in windows.values())
-    schedules_of, line_numbers = _schedules(ids, start, end)
-    done_of, pain_of = _log_tallies(windows, line_numbers)
+    schedules_of, line_of_item = _schedules(ids, start, end)
+    done_of, pain_of = _log_tallies(windows, line_of_item)
 
     result = {}
     for patient in patients:
@@ -143,17 +143,19 @@ def _day_statuses(
 
 def _schedules(
     ids: Sequence[int], start: dt.date, end: dt.date
-) -> tuple[dict[int, list[_ScheduleLines]], dict[tuple[int, uuid.UUID], int]]:
-    """({patient id: their items grouped by schedule}, {(program id, key): line number})
-    for the items in force at some date in start..end: two queries."""
+) -> tuple[dict[int, list[_ScheduleLines]], dict[int, int]]:
+    """({patient id: their items in force in start..end, grouped by schedule},
+    {item id: line number}) in two queries.
+
+    Every version of the lines of the programs in force is read, so a log counts for
+    its line (program, key) even when it names a version retired before the window
+    (a log made before a mid-day edit, or synced late)."""
     by_schedule: dict[tuple, _ScheduleLines] = {}
     line_numbers: dict[tuple[int, uuid.UUID], int] = {}
+    line_of_item: dict[int, int] = {}
     programs: dict[int, _Program] = {}
     rows = (
-        ProgramItem.objects.filter(
-            program__patient_id__in=ids, valid_from__lte=end, program__start_date__lte=end
-        )
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=start))
+        ProgramItem.objects.filter(program__patient_id__in=ids, program__start_date__lte=end)
         .filter(Q(program__end_date__isnull=True) | Q(program__end_date__gte=start))
         .values_list(
             "program__patient_id",
@@ -161,15 +163,21 @@ def _schedules(
             "program__start_date",
             "program__end_date",
             "program__status",
+            "id",
+            "key",
+            "times_per_day",
             "valid_from",
             "valid_until",
             "days_mask",
-            "times_per_day",
-            "key",
         )
         .order_by()
     )
-    for patient_id, program_id, starts, ends, status, *schedule, times, key in rows:
+    for patient_id, program_id, starts, ends, status, item_id, key, times, *schedule in rows:
+        line = line_numbers.setdefault((program_id, key), len(line_numbers))
+        line_of_item[item_id] = line
+        valid_from, valid_until, _ = schedule
+        if valid_from > end or (valid_until is not None and valid_until <= start):
+            continue  # not in force in the window
         program = programs.get(program_id)
         if program is None:
             program = programs[program_id] = _Program(starts, ends, status)
@@ -179,7 +187,6 @@ def _schedules(
             entry = by_schedule[(patient_id, program_id, schedule)] = _ScheduleLines(
                 schedule, program_id, program
             )
-        line = line_numbers.setdefault((program_id, key), len(line_numbers))
         entry.lines.append((line, times))
         entry.times += times
 
@@ -195,11 +202,11 @@ def _schedules(
     for (patient_id, _, _), entry in by_schedule.items():
         entry.pauses = pauses.get(entry.program_id, ())
         schedules_of[patient_id].append(entry)
-    return schedules_of, line_numbers
+    return schedules_of, line_of_item
 
 
 def _log_tallies(
-    windows: dict[int, Window], line_numbers: dict[tuple[int, uuid.UUID], int]
+    windows: dict[int, Window], line_of_item: dict[int, int]
 ) -> tuple[dict[tuple[int, dt.date], dict[int, int]], dict[tuple[int, dt.date], tuple]]:
     """Completed logs per (patient, date) and line, and (pain sum, pain count) per
     (patient, date) of every day with logs, for each patient's own window: one query."""
@@ -211,9 +218,9 @@ def _log_tallies(
         in_windows |= Q(patient_id__in=ids, date__gte=start, date__lte=end)
     done_of: dict[tuple[int, dt.date], dict[int, int]] = defaultdict(dict)
     pain_of: dict[tuple[int, dt.date], tuple[int, int]] = {}
-    for patient_id, day, program_id, key, done, pain_sum, pain_count in (
+    for patient_id, day, item_id, done, pain_sum, pain_count in (
         ExerciseLog.objects.filter(in_windows)
-        .values_list("patient_id", "date", "item__program_id", "item__key")
+        .values_list("patient_id", "date", "item_id")
         .annotate(
             done=Count("pk", filter=Q(completed=True)),
             pain_sum=Sum("pain"),
@@ -221,9 +228,10 @@ def _log_tallies(
         )
         .order_by()
     ):
-        line = line_numbers.get((program_id, key))
-        if line is not None:  # else no item of that line is in force in the window
-            done_of[(patient_id, day)][line] = done
+        line = line_of_item.get(item_id)
+        if line is not None:  # else its program is not in force in the window
+            done_by_line = done_of[(patient_id, day)]
+            done_by_line[line] = done_by_line.get(line, 0) + done
         total, count = pain_of.get((patient_id, day), (0, 0))
         pain_of[(patient_id, day)] = (total + (pain_sum or 0), count + pain_count)
     return done_of, pain_of
