@@ -17,7 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from patients.models import Patient
+from patients.models import Clinician, Patient
 from patients.timezones import local_today
 from programs.adherence import DayStatus, completion_rate, day_statuses, recent_day_statuses
 from programs.models import (
@@ -94,9 +94,14 @@ def templates_for_clinic(*, clinic_id: int) -> QuerySet[ProgramTemplate]:
 def patients_for_clinic(*, clinic_id: int) -> QuerySet[Patient]:
     """The clinic's patients, ordered by name; `patients_with_activity` adds the
     summary columns to the page shown."""
+    # Clinicians are prefetched, not joined: a clinic has a few for hundreds of
+    # patients, and joining them made every row wider to sort and to build.
     return (
         Patient.objects.filter(clinic_id=clinic_id)
-        .select_related("user", "primary_clinician__user")
+        .select_related("user")
+        .prefetch_related(
+            Prefetch("primary_clinician", queryset=Clinician.objects.select_related("user"))
+        )
         .order_by("user__last_name", "user__first_name", "id")
     )
 
