@@ -61,9 +61,25 @@ class _Pause(NamedTuple):
     end: dt.date | None
 
 
+@dataclass(slots=True)
+class _Tally:
+    """One patient's logs on one date."""
+
+    done_by_line: dict[int, int]  # line number -> completed logs
+    pain_sum: int = 0
+    pain_count: int = 0
+
+    @property
+    def pain_average(self) -> float | None:
+        return round(self.pain_sum / self.pain_count, 1) if self.pain_count else None
+
+
 @dataclass
 class _ScheduleLines:
+    """The lines of one program that share a schedule."""
+
     schedule: _Schedule
+    patient_id: int
     program_id: int
     program: _Program
     pauses: Sequence[_Pause] = ()
@@ -111,7 +127,7 @@ def _day_statuses(
     start = min(window[0] for window in windows.values())
     end = max(window[1] for window in windows.values())
     schedules_of, line_of_item = _schedules(ids, start, end)
-    done_of, pain_of = _log_tallies(windows, line_of_item)
+    tallies = _log_tallies(windows, line_of_item)
 
     result = {}
     for patient in patients:
@@ -120,23 +136,18 @@ def _day_statuses(
         schedules = schedules_of.get(patient_id, ())
         statuses = []
         for day in date_range(*windows[patient_id]):
-            done_by_line = done_of.get((patient_id, day), {})
+            tally = tallies.get((patient_id, day))
             scheduled = done = 0
             for entry in schedules:
                 if item_scheduled_on(entry.schedule, entry.program, entry.pauses, day, today):
                     scheduled += entry.times
-                    for line, times in entry.lines:
-                        done += min(times, done_by_line.get(line, 0))
-            pain = pain_of.get((patient_id, day))
-            statuses.append(
-                DayStatus(
-                    day,
-                    scheduled,
-                    done,
-                    round(pain[0] / pain[1], 1) if pain and pain[1] else None,
-                    pain is not None,
-                )
-            )
+                    if tally:
+                        for line, times in entry.lines:
+                            done += min(times, tally.done_by_line.get(line, 0))
+            if tally is None:
+                statuses.append(DayStatus(day, scheduled, done, None, False))
+            else:
+                statuses.append(DayStatus(day, scheduled, done, tally.pain_average, True))
         result[patient_id] = statuses
     return result
 
@@ -172,20 +183,20 @@ def _schedules(
         )
         .order_by()
     )
-    for patient_id, program_id, starts, ends, status, item_id, key, times, *schedule in rows:
+    for row in rows:
+        patient_id, program_id, starts, ends, status, item_id, key, times, *schedule = row
         line = line_numbers.setdefault((program_id, key), len(line_numbers))
         line_of_item[item_id] = line
-        valid_from, valid_until, _ = schedule
+        valid_from, valid_until, days_mask = schedule
         if valid_from > end or (valid_until is not None and valid_until <= start):
             continue  # not in force in the window
-        program = programs.get(program_id)
-        if program is None:
-            program = programs[program_id] = _Program(starts, ends, status)
-        schedule = _Schedule(*schedule)
-        entry = by_schedule.get((patient_id, program_id, schedule))
+        entry = by_schedule.get((program_id, valid_from, valid_until, days_mask))
         if entry is None:
-            entry = by_schedule[(patient_id, program_id, schedule)] = _ScheduleLines(
-                schedule, program_id, program
+            program = programs.get(program_id)
+            if program is None:
+                program = programs[program_id] = _Program(starts, ends, status)
+            entry = by_schedule[(program_id, valid_from, valid_until, days_mask)] = _ScheduleLines(
+                _Schedule(*schedule), patient_id, program_id, program
             )
         entry.lines.append((line, times))
         entry.times += times
@@ -199,25 +210,24 @@ def _schedules(
     ):
         pauses[program_id].append(_Pause(pause_start, pause_end))
     schedules_of: dict[int, list[_ScheduleLines]] = defaultdict(list)
-    for (patient_id, _, _), entry in by_schedule.items():
+    for entry in by_schedule.values():
         entry.pauses = pauses.get(entry.program_id, ())
-        schedules_of[patient_id].append(entry)
+        schedules_of[entry.patient_id].append(entry)
     return schedules_of, line_of_item
 
 
 def _log_tallies(
     windows: dict[int, Window], line_of_item: dict[int, int]
-) -> tuple[dict[tuple[int, dt.date], dict[int, int]], dict[tuple[int, dt.date], tuple]]:
-    """Completed logs per (patient, date) and line, and (pain sum, pain count) per
-    (patient, date) of every day with logs, for each patient's own window: one query."""
+) -> dict[tuple[int, dt.date], _Tally]:
+    """{(patient id, date): its logs tallied} for every day with logs in each patient's
+    own window: one query."""
     ids_by_window: dict[Window, list[int]] = defaultdict(list)
     for patient_id, window in windows.items():
         ids_by_window[window].append(patient_id)
     in_windows = Q()
     for (start, end), ids in ids_by_window.items():
         in_windows |= Q(patient_id__in=ids, date__gte=start, date__lte=end)
-    done_of: dict[tuple[int, dt.date], dict[int, int]] = defaultdict(dict)
-    pain_of: dict[tuple[int, dt.date], tuple[int, int]] = {}
+    tallies: dict[tuple[int, dt.date], _Tally] = {}
     for patient_id, day, item_id, done, pain_sum, pain_count in (
         ExerciseLog.objects.filter(in_windows)
         .values_list("patient_id", "date", "item_id")
@@ -228,13 +238,16 @@ def _log_tallies(
         )
         .order_by()
     ):
+        tally = tallies.get((patient_id, day))
+        if tally is None:
+            tally = tallies[(patient_id, day)] = _Tally({})
         line = line_of_item.get(item_id)
-        if line is not None:  # else its program is not in force in the window
-            done_by_line = done_of[(patient_id, day)]
-            done_by_line[line] = done_by_line.get(line, 0) + done
-        total, count = pain_of.get((patient_id, day), (0, 0))
-        pain_of[(patient_id, day)] = (total + (pain_sum or 0), count + pain_count)
-    return done_of, pain_of
+        if line is not None and done:  # else its program is not in force in the window
+            tally.done_by_line[line] = tally.done_by_line.get(line, 0) + done
+        if pain_count:
+            tally.pain_sum += pain_sum
+            tally.pain_count += pain_count
+    return tallies
 
 
 def completion_rate(days: Sequence[DayStatus], today: dt.date) -> float | None:
