@@ -43,30 +43,32 @@ def _new_token() -> str:
     return secrets.token_hex(8)
 
 
-def _generations(patient_id: int) -> tuple[str, str]:
-    keys = (_patient_key(patient_id), LIBRARY_KEY)
-    found = cache.get_many(keys)
-    missing = {key: _new_token() for key in keys if key not in found}
-    for key, token in missing.items():
-        # Another process may have just made one: keep whichever got there first.
-        if not cache.add(key, token, GENERATION_SECONDS):
-            found[key] = cache.get(key) or token
-    found.update({key: token for key, token in missing.items() if key not in found})
-    return found[keys[0]], found[keys[1]]
-
-
 def today_body_cached(*, patient_id: int, day_iso: str, build: Callable[[], bytes]) -> bytes:
     """The body for the patient's local today, built by `build` when not cached.
 
-    The generation tokens are read before `build` reads the database, so a body
-    is never stored under a token newer than the data it was built from."""
-    patient_generation, library_generation = _generations(patient_id)
-    key = f"today:body:{patient_id}:{day_iso}:{patient_generation}:{library_generation}"
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        cache.set(key, body, TODAY_CACHE_SECONDS)
+    One cache read fetches both tokens and the stored body, which is used only if
+    it was built under the same tokens. The tokens are read before `build` reads
+    the database, so a body is never stored under tokens newer than its data."""
+    patient_key = _patient_key(patient_id)
+    body_key = f"today:body:{patient_id}:{day_iso}"
+    found = cache.get_many((patient_key, LIBRARY_KEY, body_key))
+    generations = (_generation(found, patient_key), _generation(found, LIBRARY_KEY))
+    stored = found.get(body_key)
+    if stored is not None and stored[0] == generations:
+        return stored[1]
+    body = build()
+    cache.set(body_key, (generations, body), TODAY_CACHE_SECONDS)
     return body
+
+
+def _generation(found: dict, key: str) -> str:
+    token = found.get(key)
+    if token is None:
+        token = _new_token()
+        # Another process may have just made one: keep whichever got there first.
+        if not cache.add(key, token, GENERATION_SECONDS):
+            token = cache.get(key) or token
+    return token
 
 
 def _replace(keys: list[str]) -> None:
