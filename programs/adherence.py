@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from patients.models import Patient
@@ -220,7 +220,10 @@ def _log_tallies(
     windows: dict[int, Window], line_of_item: dict[int, int]
 ) -> dict[tuple[int, dt.date], _Tally]:
     """{(patient id, date): its logs tallied} for every day with logs in each patient's
-    own window: one query."""
+    own window: one query.
+
+    The logs are read as plain tuples and counted here: a window holds a few logs per
+    line and day, and grouping them in SQL cost more than it saved."""
     ids_by_window: dict[Window, list[int]] = defaultdict(list)
     for patient_id, window in windows.items():
         ids_by_window[window].append(patient_id)
@@ -228,25 +231,21 @@ def _log_tallies(
     for (start, end), ids in ids_by_window.items():
         in_windows |= Q(patient_id__in=ids, date__gte=start, date__lte=end)
     tallies: dict[tuple[int, dt.date], _Tally] = {}
-    for patient_id, day, item_id, done, pain_sum, pain_count in (
+    for patient_id, day, item_id, completed, pain in (
         ExerciseLog.objects.filter(in_windows)
-        .values_list("patient_id", "date", "item_id")
-        .annotate(
-            done=Count("pk", filter=Q(completed=True)),
-            pain_sum=Sum("pain"),
-            pain_count=Count("pain"),
-        )
+        .values_list("patient_id", "date", "item_id", "completed", "pain")
         .order_by()
     ):
         tally = tallies.get((patient_id, day))
         if tally is None:
             tally = tallies[(patient_id, day)] = _Tally({})
-        line = line_of_item.get(item_id)
-        if line is not None and done:  # else its program is not in force in the window
-            tally.done_by_line[line] = tally.done_by_line.get(line, 0) + done
-        if pain_count:
-            tally.pain_sum += pain_sum
-            tally.pain_count += pain_count
+        if completed:
+            line = line_of_item.get(item_id)
+            if line is not None:  # else its program is not in force in the window
+                tally.done_by_line[line] = tally.done_by_line.get(line, 0) + 1
+        if pain is not None:
+            tally.pain_sum += pain
+            tally.pain_count += 1
     return tallies
 
 
