@@ -2,11 +2,11 @@
 
 The app opens today's routine far more often than anything in it changes, so the
 rendered body is kept in Django's cache (Redis in production, shared by every web
-process) under a key holding two generation tokens: the patient's, replaced by
-every write that can change their day (a log upload, a program, item, pause or
-status change, a time-zone change), and the library's, replaced by every exercise
-write. A replaced token makes every body built before it unreachable, so the next
-request reads the database again.
+process) together with the two generation tokens it was built under: the
+patient's, replaced by every write that can change their day (a log upload, a
+program, item, pause or status change, a time-zone change), and the library's,
+replaced by every exercise write. A body whose tokens are no longer the current ones is never served: the
+next request reads the database again.
 
 Tokens are random rather than counters: a token evicted from the cache comes back
 as a new one and can never meet a body built under an older one. They are replaced
@@ -16,7 +16,9 @@ The services call `today_cache_bump` explicitly (their bulk writes send no model
 signals); model saves and deletes elsewhere (the admin, the shell, data loaders)
 replace the tokens through the signal receivers below. Writes that send no signal
 outside the services (a queryset `update`, `bulk_create`) are seen within
-TODAY_CACHE_SECONDS, the bound on a body's life.
+TODAY_CACHE_SECONDS, the bound on a body's life. So are all writes when the cache
+is not shared (no REDIS_URL: each process has its own locmem cache) and the write
+was served by another process than the read: run several web processes with Redis.
 """
 
 import secrets
