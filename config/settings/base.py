@@ -242,8 +242,9 @@ APNS_TOPIC = os.environ.get("APNS_TOPIC", "")
 APNS_USE_SANDBOX = env_bool("APNS_USE_SANDBOX", False)
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_CLAIMS_SUBJECT = os.environ.get("VAPID_CLAIMS_SUBJECT", "")
-# Deliveries per sending task: hundreds per task, never one task per patient.
-REMINDER_SEND_CHUNK = env_int("REMINDER_SEND_CHUNK", 100)
+# Deliveries per sending task: hundreds per task, never one task per patient (with
+# concurrent sends, per-task overhead outweighs spreading smaller chunks on 2 cores).
+REMINDER_SEND_CHUNK = env_int("REMINDER_SEND_CHUNK", 250)
 # Provider calls in flight at once within one sending task (threads; I/O-bound).
 REMINDER_SEND_CONCURRENCY = env_int("REMINDER_SEND_CONCURRENCY", 16)
 # Queue of the sending tasks (empty: Celery's default queue); lets sending get its own workers.
