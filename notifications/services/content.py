@@ -100,27 +100,38 @@ def today_url(day: dt.date) -> str:
     return f"{settings.APP_TODAY_URL}?{urlencode({'date': day.isoformat()})}"
 
 
-def reminder_message(patient: Patient, day: dt.date, routine: Routine) -> Message:
+def reminder_message(
+    patient: Patient, day: dt.date, routine: Routine, *, with_email: bool = True
+) -> Message:
+    """The reminder for `day`; the email parts are rendered only when they will be sent
+    (templates are the costliest part of preparing a push)."""
     first_name = patient.user.first_name or "there"
     link = today_url(day)
-    unsubscribe = unsubscribe_url(patient.pk)
-    context = {
-        "first_name": first_name,
-        "routine": routine,
-        "day": day,
-        "today_url": link,
-        "unsubscribe_url": unsubscribe,
-    }
+    subject = f"{first_name}, your exercises for today ({routine.summary})"
+    text = html = ""
+    headers = {}
+    if with_email:
+        unsubscribe = unsubscribe_url(patient.pk)
+        context = {
+            "first_name": first_name,
+            "routine": routine,
+            "day": day,
+            "today_url": link,
+            "unsubscribe_url": unsubscribe,
+        }
+        text = render_to_string("notifications/reminder_email.txt", context)
+        html = render_to_string("notifications/reminder_email.html", context)
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     return Message(
-        subject=f"{first_name}, your exercises for today ({routine.summary})",
-        text=render_to_string("notifications/reminder_email.txt", context),
-        html=render_to_string("notifications/reminder_email.html", context),
+        subject=subject,
+        text=text,
+        html=html,
         title="Time for today's exercises",
         body=f"{first_name}, today's routine: {routine.summary}. A few minutes now keeps your back happy.",
         url=link,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=headers,
         data={"local_date": day.isoformat(), "url": link, "kind": "daily_reminder"},
     )

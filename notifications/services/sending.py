@@ -328,7 +328,12 @@ def deliveries_send(*, delivery_ids: list[int], now: dt.datetime | None = None) 
         outcome = _precheck(row, routine, now)
         if outcome is None:
             try:
-                message = reminder_message(row.patient, row.local_date, routine)
+                message = reminder_message(
+                    row.patient,
+                    row.local_date,
+                    routine,
+                    with_email=row.channel == Delivery.Channel.EMAIL,
+                )
                 outcome = _provider_calls(row, message, devices[row.patient_id])
             except Exception as exc:  # a bug: retry, then fail
                 logger.exception("preparing delivery %s failed", row.pk)
