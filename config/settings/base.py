@@ -102,10 +102,13 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
+# A health check costs a round trip per request; off (Django's default), a connection
+# broken by a database restart fails one request and is then replaced.
+CONN_HEALTH_CHECKS = env_bool("CONN_HEALTH_CHECKS", False)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+            DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_HEALTH_CHECKS
         )
     }
 else:
@@ -268,6 +271,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The rendered /me/today body is cached only where the cache is shared by every web
+# process, so a write served by one process is seen at once by the others.
+TODAY_CACHE_ENABLED = env_bool("TODAY_CACHE_ENABLED", default=bool(REDIS_URL))
 
 # Login throttles and other counters must be shared by every web process.
 if REDIS_URL:

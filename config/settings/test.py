@@ -34,3 +34,5 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "activate": "1000/min"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process: its locmem cache is as shared as it needs to be.
+TODAY_CACHE_ENABLED = True

@@ -16,14 +16,15 @@ The services call `today_cache_bump` explicitly (their bulk writes send no model
 signals); model saves and deletes elsewhere (the admin, the shell, data loaders)
 replace the tokens through the signal receivers below. Writes that send no signal
 outside the services (a queryset `update`, `bulk_create`) are seen within
-TODAY_CACHE_SECONDS, the bound on a body's life. So are all writes when the cache
-is not shared (no REDIS_URL: each process has its own locmem cache) and the write
-was served by another process than the read: run several web processes with Redis.
+TODAY_CACHE_SECONDS, the bound on a body's life. Without a shared cache (no
+REDIS_URL: each process would have its own) nothing is cached at all, so a write
+served by one web process is never hidden from another (TODAY_CACHE_ENABLED).
 """
 
 import secrets
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -51,6 +52,8 @@ def today_body_cached(*, patient_id: int, day_iso: str, build: Callable[[], byte
     One cache read fetches both tokens and the stored body, which is used only if
     it was built under the same tokens. The tokens are read before `build` reads
     the database, so a body is never stored under tokens newer than its data."""
+    if not settings.TODAY_CACHE_ENABLED:
+        return build()
     patient_key = _patient_key(patient_id)
     body_key = f"today:body:{patient_id}:{day_iso}"
     found = cache.get_many((patient_key, LIBRARY_KEY, body_key))
@@ -78,6 +81,8 @@ def _replace(keys: list[str]) -> None:
 
 
 def _replace_now_and_on_commit(keys: list[str]) -> None:
+    if not settings.TODAY_CACHE_ENABLED:
+        return
     if keys:
         _replace(keys)
         transaction.on_commit(lambda: _replace(keys))

@@ -118,6 +118,14 @@ def test_writes_that_send_no_signal_show_within_the_ttl(patient_client, item, _c
     assert items_of(patient_client.get(TODAY).json())[0]["exercise"]["name"] == "Renamed in bulk"
 
 
+def test_without_a_shared_cache_nothing_is_cached(patient_client, item, settings):
+    """Several web processes with private caches must not hide each other's writes."""
+    settings.TODAY_CACHE_ENABLED = False
+    patient_client.get(TODAY)
+    Exercise.objects.filter(pk=item.exercise_id).update(name="Renamed in bulk")
+    assert items_of(patient_client.get(TODAY).json())[0]["exercise"]["name"] == "Renamed in bulk"
+
+
 def test_one_patients_cache_is_not_anothers(patient_client, item, clinician):
     from tests.conftest import auth_client
 
