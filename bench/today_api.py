@@ -3,12 +3,14 @@ under gunicorn with the production settings, against a bare Django view on the s
 server answering a prebuilt body of the same bytes. Target: ratio >= 0.5."""
 
 import argparse
+import statistics
 
 from bench import harness
 
 TARGET = 0.5
 PATH = "/api/v1/me/today"
 REFERENCE_PATH = "/bench/bare-json"
+FLOOR_PATH = "/bench/authenticated-json"
 
 
 def main(argv: list[str]) -> int:
@@ -77,14 +79,21 @@ def _run(args) -> int:
                 harness.progress("warm-up: 3 s on each path")
                 harness.measure_rps(port, PATH, [auth], warmup=1, duration=2, **opts)
                 harness.measure_rps(port, REFERENCE_PATH, [], warmup=1, duration=2, **opts)
+                harness.measure_rps(port, FLOOR_PATH, [auth], warmup=1, duration=2, **opts)
+                floor = []
+
+                def rps(path):
+                    return harness.measure_rps(
+                        port, path, [auth], warmup=0.5, duration=args.duration, **opts
+                    )
+
+                def reference_then_floor():
+                    value = rps(REFERENCE_PATH)
+                    floor.append(rps(FLOOR_PATH))
+                    return value
+
                 subject, reference = harness.interleave(
-                    lambda: harness.measure_rps(
-                        port, PATH, [auth], warmup=0.5, duration=args.duration, **opts
-                    ),
-                    lambda: harness.measure_rps(
-                        port, REFERENCE_PATH, [auth], warmup=0.5, duration=args.duration, **opts
-                    ),
-                    rounds=args.rounds,
+                    lambda: rps(PATH), reference_then_floor, rounds=args.rounds
                 )
         finally:
             body_file.unlink(missing_ok=True)
@@ -98,7 +107,12 @@ def _run(args) -> int:
             target=TARGET,
             at_least=True,
         )
+        floor_ratios = sorted(f / r for f, r in zip(floor, reference, strict=True))
         notes = [
+            f"stack floor: DRF + token auth + patient permission answering the same prebuilt "
+            f"body, no query of its own ({FLOOR_PATH}): median {statistics.median(floor):.0f} "
+            f"requests/s, {statistics.median(floor_ratios):.3f} of the bare view "
+            f"({floor_ratios[0]:.3f}-{floor_ratios[-1]:.3f})",
             f"gunicorn gthread {args.workers}x{args.threads}, production settings, DEBUG off, "
             f"CONN_MAX_AGE=600; load: bench.loadgen, {args.concurrency} keep-alive "
             f"connections, {args.duration:g} s per round after 0.5 s warm-up",
