@@ -3,6 +3,8 @@
 Every read or change of a patient's record is written to the audit trail.
 """
 
+import datetime as dt
+
 import django_filters
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -63,6 +65,44 @@ def _render_patient(serializer_class, patient, rates):
     return serializer_class(patient, context={"rates": rates}).data
 
 
+def _instant(value: dt.datetime | None) -> str | None:
+    """As DRF's DateTimeField writes it: ISO 8601 in UTC with a Z."""
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def patient_row(patient: Patient, rates: dict) -> dict:
+    """One row of the patient list, exactly as PatientOutSerializer describes it.
+
+    The list renders up to a few hundred rows per page; building plain dicts costs a
+    fraction of running the serializer's field machinery per row (a test checks both
+    give the same answer)."""
+    user = patient.user
+    clinician = patient.primary_clinician
+    primary = None
+    if clinician is not None:
+        clinician_user = clinician.user
+        primary = {
+            "id": clinician.pk,
+            "name": clinician_user.get_full_name() or clinician_user.email,
+            "email": clinician_user.email,
+        }
+    return {
+        "id": patient.pk,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "timezone": patient.timezone,
+        "primary_clinician": primary,
+        "activated": user.has_usable_password(),
+        "last_7_days": rates.get(patient.pk),
+        "last_log_at": _instant(patient.last_log_at),
+        "open_alerts": patient.open_alerts,
+        "created_at": _instant(patient.created_at),
+    }
+
+
 class PatientListCreateView(ClinicianAPIMixin, generics.ListAPIView):
     serializer_class = PatientOutSerializer
     filterset_class = PatientFilter
@@ -81,8 +121,7 @@ class PatientListCreateView(ClinicianAPIMixin, generics.ListAPIView):
         page = patients_with_activity(patients=self.paginate_queryset(queryset))
         rates = last_7_days_rates(patients=page)
         self.audit(AuditEvent.Action.READ, [patient.pk for patient in page])
-        data = PatientOutSerializer(page, many=True, context={"rates": rates}).data
-        return self.get_paginated_response(data)
+        return self.get_paginated_response([patient_row(patient, rates) for patient in page])
 
     @extend_schema(
         summary="Add a patient and email them an invite code",
