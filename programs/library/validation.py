@@ -8,24 +8,21 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from programs.models import Category, Driver, Equipment, Laterality, Region, Side
+from programs.models import (
+    EXERCISE_CONTENT_FIELDS,
+    Category,
+    Driver,
+    Equipment,
+    Laterality,
+    Region,
+    Side,
+)
 
+# The data files give the default dose as one `dose` mapping instead of default_* fields.
 EXERCISE_REQUIRED = (
     "slug",
-    "name",
-    "category",
-    "body_regions",
-    "target_muscles",
-    "drivers",
-    "equipment",
-    "level",
-    "laterality",
+    *(name for name in EXERCISE_CONTENT_FIELDS if not name.startswith("default_")),
     "dose",
-    "instructions",
-    "cues",
-    "common_mistakes",
-    "cautions",
-    "media_urls",
 )
 EXERCISE_OPTIONAL = ("regression", "progression")
 TEXT_LISTS = ("target_muscles", "instructions", "cues", "common_mistakes", "cautions")
