@@ -173,6 +173,7 @@ if DEBUG:
 # Per-device tokens, stored hashed, that expire only after a long idle period:
 # every authenticated request pushes the expiry forward (at most once a minute).
 TOKEN_IDLE_DAYS = env_int("TOKEN_IDLE_DAYS", 30)
+ACTIVATION_CODE_TTL_DAYS = env_int("ACTIVATION_CODE_TTL_DAYS", 14)
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=TOKEN_IDLE_DAYS),
     "AUTO_REFRESH": True,

@@ -14,7 +14,7 @@ from patients.models import ActivationCode, Patient
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read off a screen or an email and typed.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 8
-CODE_TTL = dt.timedelta(days=getattr(settings, "ACTIVATION_CODE_TTL_DAYS", 14))
+CODE_TTL = dt.timedelta(days=settings.ACTIVATION_CODE_TTL_DAYS)
 
 
 class ActivationError(Exception):
