@@ -12,12 +12,8 @@ from config.api.schema import ProblemSerializer
 from notifications.api.serializers import DeviceInputSerializer, DeviceSerializer
 from notifications.models import Device
 from notifications.services.devices import device_register, device_remove
+from patients.api.me_views import AUTH_ERRORS
 from patients.api.permissions import IsPatient
-
-AUTH_ERRORS = {
-    401: OpenApiResponse(ProblemSerializer, description="No, bad or expired token."),
-    403: OpenApiResponse(ProblemSerializer, description="The token is not a patient's."),
-}
 
 
 class DevicesView(ListAPIView):
