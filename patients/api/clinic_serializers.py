@@ -1,19 +1,10 @@
 """Clinician-side serializers for patients: separate input and output shapes."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from patients.models import Patient
 from patients.timezones import validate_timezone_name
-
-
-def _timezone(value: str) -> str:
-    try:
-        validate_timezone_name(value)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(exc.messages) from exc
-    return value
 
 
 class ClinicianRefSerializer(serializers.Serializer):
@@ -110,7 +101,7 @@ class PatientInSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
     email = serializers.EmailField(max_length=254)
-    timezone = serializers.CharField(max_length=64, validators=[_timezone])
+    timezone = serializers.CharField(max_length=64, validators=[validate_timezone_name])
     primary_clinician = serializers.IntegerField(
         required=False,
         allow_null=True,

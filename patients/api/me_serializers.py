@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from patients.models import Patient
 from patients.services.preferences import REMINDER_CHANNELS
-from patients.timezones import iana_zone_names
+from patients.timezones import validate_timezone_name
 
 CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
@@ -147,8 +147,6 @@ class MeUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     )
 
     def validate_timezone(self, value: str) -> str:
-        if value not in iana_zone_names():
-            raise serializers.ValidationError(
-                f"{value} is not an IANA time-zone name (e.g. Europe/London)."
-            )
+        # A method, not a field validator: it runs only once max_length has passed.
+        validate_timezone_name(value)
         return value
