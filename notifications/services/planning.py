@@ -22,7 +22,7 @@ Time rules, with local wall time L and reminder time R on date D:
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -122,9 +122,8 @@ def _unreachable(channel: str) -> tuple[Q | Exists, str]:
     return ~Exists(active_device), Reason.NO_DEVICE
 
 
-def _candidates(zones: Iterable[str] | Q, day: dt.date, channel: str) -> QuerySet[Patient]:
-    """Patients with C enabled and no row yet for (day, C)."""
-    zone_q = zones if isinstance(zones, Q) else Q(timezone__in=list(zones))
+def _candidates(zone_q: Q, day: dt.date, channel: str) -> QuerySet[Patient]:
+    """Patients matching `zone_q` with C enabled and no row yet for (day, C)."""
     existing = Delivery.objects.filter(patient=OuterRef("pk"), local_date=day, channel=channel)
     return (
         Patient.objects.order_by()

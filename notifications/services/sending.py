@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Case, CharField, Q, Value, When
+from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
 
 from notifications.channels import Channel, DeliveryError, Message, Recipient, active_channels
@@ -69,11 +69,6 @@ class ProviderCall:
     message: Message
     recipient: Recipient
     device: Device | None = None
-
-
-def claimable_q(now: dt.datetime) -> Q:
-    stale = now - dt.timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT_SECONDS)
-    return Q(status=Status.PENDING) | Q(status=Status.SENDING, claimed_at__lt=stale)
 
 
 def deliveries_claim(*, ids: list[int], now: dt.datetime) -> list[int]:
@@ -215,14 +210,12 @@ def _fold(rows_calls: dict[int, list[tuple[ProviderCall, str | Exception]]], fol
             fold.outcomes[row.pk] = Outcome(Status.FAILED, error=f"permanent: {errors}")
 
 
-def _per_row(values: dict[int, str], output_field, default=None):
-    """One value per row id as one expression: a constant, or CASE WHEN id = ... END.
-
-    `default` is what rows absent from `values` keep (None: every row is in it)."""
-    if default is None and len(set(values.values())) == 1:
+def _per_row(values: dict[int, str], output_field):
+    """One value per row id as one expression: a constant, or CASE WHEN id = ... END."""
+    if len(set(values.values())) == 1:
         return Value(next(iter(values.values())), output_field=output_field)
     whens = [When(pk=pk, then=Value(value)) for pk, value in values.items()]
-    return Case(*whens, default=default, output_field=output_field)
+    return Case(*whens, output_field=output_field)
 
 
 def _record_status(
