@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from patients.admin_scoping import grant_clinic_staff_permissions
 from patients.models import Clinic, Clinician, Patient, User
 from patients.timezones import local_today
 from programs.models import Exercise, ExerciseLog, Program, ProgramTemplate, Session
@@ -53,7 +54,6 @@ class DemoLogins:
     clinician: str
     patients: list[tuple[str, str]]  # (email, time zone)
     password: str
-    created: bool
 
 
 def _user(email: str, first: str, last: str, *, staff: bool) -> tuple[User, bool]:
@@ -122,12 +122,7 @@ def demo_create() -> DemoLogins:
         defaults={"clinic": clinic, "role": Clinician.Role.OWNER, "timezone": "Europe/London"},
     )
     if created:
-        try:
-            from patients.admin_scoping import grant_clinic_staff_permissions
-        except ImportError:  # the admin scoping module is optional for the demo
-            pass
-        else:
-            grant_clinic_staff_permissions(user)
+        grant_clinic_staff_permissions(user)
     for email, first, last, zone, reminder_time, protocol, days_done in PATIENTS:
         patient_user, new = _user(email, first, last, staff=False)
         if not new:
@@ -147,5 +142,4 @@ def demo_create() -> DemoLogins:
         clinician=CLINICIAN_EMAIL,
         patients=[(email, zone) for email, _, _, zone, *_ in PATIENTS],
         password=DEMO_PASSWORD,
-        created=created,
     )

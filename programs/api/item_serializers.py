@@ -56,12 +56,6 @@ class ProgramLineInSerializer(LineInSerializer):
     )
 
 
-class ExerciseRefSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    category = serializers.CharField()
-
-
 class LineOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     exercise = serializers.CharField(source="exercise.slug", help_text="Exercise slug.")

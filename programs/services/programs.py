@@ -191,12 +191,6 @@ def program_update(
     return program
 
 
-def program_update_items(
-    *, program: Program, items: list[dict], now: dt.datetime | None = None
-) -> Program:
-    return program_update(program=program, data={"items": items}, now=now)
-
-
 def _update_items(program: Program, items: list[dict], now: dt.datetime | None) -> bool:
     """Retire and write rows for a new version; False when nothing changed.
 
