@@ -143,6 +143,15 @@ class Patient(models.Model):
     def email_reachable(self) -> bool:
         return self.email_unsubscribed_at is None and self.email_bounced_at is None
 
+    @property
+    def reminder_channels(self) -> list[str]:
+        """The channels switched on, in the order of REMINDER_CHANNELS: push, email."""
+        return [
+            name
+            for name, on in (("push", self.remind_by_push), ("email", self.remind_by_email))
+            if on
+        ]
+
 
 class ActivationCode(models.Model):
     """A single-use, expiring invite code; only its hash is stored."""

@@ -76,15 +76,10 @@ class PatientDetailOutSerializer(PatientOutSerializer):
 
     @extend_schema_field(RemindersSummarySerializer)
     def get_reminders(self, patient) -> dict:
-        channels = [
-            name
-            for name, on in (("push", patient.remind_by_push), ("email", patient.remind_by_email))
-            if on
-        ]
         return {
             "enabled": patient.reminders_enabled,
             "local_time": patient.reminder_time.strftime("%H:%M"),
-            "channels": channels,
+            "channels": patient.reminder_channels,
             "email_reachable": patient.email_reachable,
         }
 

@@ -91,11 +91,6 @@ def me_data(patient: Patient) -> dict:
     quiet = None
     if patient.quiet_start is not None and patient.quiet_end is not None:
         quiet = {"start": patient.quiet_start, "end": patient.quiet_end}
-    channels = [
-        name
-        for name, on in (("push", patient.remind_by_push), ("email", patient.remind_by_email))
-        if on
-    ]
     return MeSerializer(
         {
             "id": patient.pk,
@@ -107,7 +102,7 @@ def me_data(patient: Patient) -> dict:
             "reminders": {
                 "enabled": patient.reminders_enabled,
                 "local_time": patient.reminder_time,
-                "channels": channels,
+                "channels": patient.reminder_channels,
                 "quiet_hours": quiet,
             },
         }
