@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -71,14 +71,14 @@ def digests_plan(*, now: dt.datetime | None = None, enqueue: bool = True) -> lis
     return ids
 
 
-def digest_patients(clinician: Clinician):
+def digest_patients(clinician: Clinician) -> QuerySet[Patient]:
     patients = Patient.objects.filter(clinic_id=clinician.clinic_id)
     if not clinician.is_owner and clinician.patients.exists():
         patients = patients.filter(primary_clinician=clinician)
     return patients
 
 
-def quiet_patients(clinician: Clinician, today: dt.date) -> list[QuietPatient]:
+def quiet_patients(patients: QuerySet[Patient], today: dt.date) -> list[QuietPatient]:
     """Patients with N+ scheduled days in a row and no log, over the last two weeks.
 
     One query: each past day is a pair of EXISTS columns (scheduled, logged).
@@ -89,7 +89,7 @@ def quiet_patients(clinician: Clinician, today: dt.date) -> list[QuietPatient]:
         annotations[f"s{i}"] = has_scheduled_work(day, today)
         annotations[f"l{i}"] = Exists(ExerciseLog.objects.filter(patient=OuterRef("pk"), date=day))
     found = []
-    for patient in digest_patients(clinician).select_related("user").annotate(**annotations):
+    for patient in patients.select_related("user").annotate(**annotations):
         missed = 0
         for i in range(len(days)):
             if not getattr(patient, f"s{i}"):
@@ -103,13 +103,14 @@ def quiet_patients(clinician: Clinician, today: dt.date) -> list[QuietPatient]:
 
 
 def digest_message(clinician: Clinician, today: dt.date) -> Message | None:
+    patients = digest_patients(clinician)
     alerts = list(
-        Alert.objects.filter(status=Alert.Status.OPEN, patient__in=digest_patients(clinician))
+        Alert.objects.filter(status=Alert.Status.OPEN, patient__in=patients)
         .select_related("patient__user")
         .order_by("patient_id", "kind")
     )
     alerted_missed = {a.patient_id for a in alerts if a.kind == Alert.Kind.MISSED_DAYS}
-    quiet = [q for q in quiet_patients(clinician, today) if q.patient.pk not in alerted_missed]
+    quiet = [q for q in quiet_patients(patients, today) if q.patient.pk not in alerted_missed]
     if not alerts and not quiet:
         return None
     by_patient = defaultdict(list)
