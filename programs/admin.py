@@ -8,6 +8,7 @@ from django.utils import timezone
 from patients.admin_scoping import ClinicScopedAdminMixin
 from programs.models import (
     EXERCISE_CONTENT_FIELDS,
+    PRESCRIPTION_LINE_FIELDS,
     WEEKDAYS,
     Alert,
     Driver,
@@ -327,15 +328,7 @@ class ProgramAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
             ProgramItem(
                 program=program,
                 exercise_id=line.exercise_id,
-                order=line.order,
-                sets=line.sets,
-                reps=line.reps,
-                hold_seconds=line.hold_seconds,
-                duration_seconds=line.duration_seconds,
-                side=line.side,
-                days_mask=line.days_mask,
-                times_per_day=line.times_per_day,
-                notes=line.notes,
+                **{name: getattr(line, name) for name in PRESCRIPTION_LINE_FIELDS},
                 version=program.version,
                 valid_from=program.start_date,
             )
