@@ -21,7 +21,7 @@ from django.utils import timezone
 from notifications.channels import DeliveryError, Message, Recipient, active_channels
 from notifications.models import DeliveryStatus, DigestDelivery
 from patients.models import Clinician, Patient
-from patients.timezones import local_today, zone
+from patients.timezones import local_now, local_today
 from programs.models import Alert, ExerciseLog
 from programs.scheduling import has_scheduled_work
 
@@ -47,7 +47,7 @@ def digests_plan(*, now: dt.datetime | None = None, enqueue: bool = True) -> lis
     due = Q(pk__in=[])
     days: dict[str, dt.date] = {}
     for name in zones:
-        local = now.astimezone(zone(name))
+        local = local_now(name, now)
         days[name] = local.date()
         due |= Q(timezone=name, digest_time__lte=local.time().replace(microsecond=0))
     with transaction.atomic():

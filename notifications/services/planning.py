@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from notifications.models import Delivery, Device
 from patients.models import Patient
-from patients.timezones import zone
+from patients.timezones import local_now
 from programs.scheduling import has_scheduled_work, has_unfinished_work
 
 Channel = Delivery.Channel
@@ -82,8 +82,8 @@ def zone_clocks(*, now: dt.datetime) -> list[ZoneClock]:
     )
     clocks = []
     for name in names:
-        local = now.astimezone(zone(name))
-        midnight = dt.datetime.combine(local.date(), dt.time(0), tzinfo=zone(name))
+        local = local_now(name, now)
+        midnight = dt.datetime.combine(local.date(), dt.time(0), tzinfo=local.tzinfo)
         clocks.append(
             ZoneClock(
                 name,
