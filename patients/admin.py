@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from patients.admin_scoping import ClinicScopedAdminMixin, staff_clinician
 from patients.models import ActivationCode, AuditEvent, Clinic, Clinician, Patient, User
 from patients.services.invites import CODE_TTL, activation_code_issue
+from patients.services.patients import email_taken
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -16,7 +17,7 @@ class EmailUserCreationForm(AdminUserCreationForm):
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
+        if email_taken(email):
             raise forms.ValidationError("A user with this email address already exists.")
         return email
 
@@ -163,10 +164,7 @@ class PatientAdminForm(forms.ModelForm):
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        taken = User.objects.filter(email__iexact=email)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.user_id)
-        if taken.exists():
+        if email_taken(email, exclude_user_id=self.instance.user_id if self.instance.pk else None):
             raise forms.ValidationError("A user with this email address already exists.")
         return email
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from patients.admin_scoping import grant_clinic_staff_permissions
 from patients.models import Clinic, Clinician, User
+from patients.services.patients import email_taken
 from patients.timezones import validate_timezone_name
 
 
@@ -43,7 +44,7 @@ def clinician_create(
     if not clinic_name:
         errors["clinic"] = ["A clinic name is required."]
     check("email", validate_email, email)
-    if "email" not in errors and User.objects.filter(email__iexact=email).exists():
+    if "email" not in errors and email_taken(email):
         errors.update(_duplicate_email(email).message_dict)
     if role not in Clinician.Role.values:
         allowed = ", ".join(Clinician.Role.values)
@@ -72,7 +73,7 @@ def clinician_create(
             grant_clinic_staff_permissions(user)
     except IntegrityError as exc:
         # Another process took the email between the check and the insert.
-        if User.objects.filter(email__iexact=email).exists():
+        if email_taken(email):
             raise _duplicate_email(email) from exc
         raise
     return clinician
