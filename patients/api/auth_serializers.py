@@ -1,4 +1,4 @@
-"""Request and response shapes of /api/v1/auth/ (and the API's problem-details body)."""
+"""Request and response shapes of /api/v1/auth/."""
 
 from rest_framework import serializers
 

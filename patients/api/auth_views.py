@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from config.api.schema import ProblemSerializer
 from patients.api.auth_serializers import ActivateSerializer, LoginSerializer, TokenSerializer
-from patients.services.invites import ActivationError, activation_code_redeem
+from patients.services.invites import CODE_TTL, ActivationError, activation_code_redeem
 
 BAD_CREDENTIALS = "Email or password is incorrect."
 
@@ -172,8 +172,8 @@ class ActivateView(APIView):
         operation_id="auth_activate",
         summary="Activate a patient account with an invite code",
         description=(
-            "Spends the code (single use, expires after 14 days), sets the password "
-            "and signs this device in. An unknown, used or expired code answers 400 "
+            f"Spends the code (single use, expires after {CODE_TTL.days} days), sets the "
+            "password and signs this device in. An unknown, used or expired code answers 400 "
             "with one message on `code`; a weak password answers 400 on `password`."
         ),
         request=ActivateSerializer,
