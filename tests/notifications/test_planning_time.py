@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from notifications.models import Delivery
+from tests.factories import ExerciseLogFactory
 from tests.notifications.conftest import at_local, make_patient, plan_at, rows, run_at, statuses
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,11 @@ def test_due_exactly_at_local_reminder_time(tz, day):
 def test_all_zones_in_one_pass_each_due_at_its_own_minute(push_outbox):
     patients = {tz: make_patient(tz, dt.time(7, 0)) for tz, _ in ZONES}
     day = dt.date(2026, 6, 1)
-    for tz, patient in patients.items():
+    for patient in patients.values():  # the day before is done: only `day` is reminded
+        ExerciseLogFactory(item=patient.programs.get().items.get(), date=day - dt.timedelta(days=1))
+    # Earliest instant first, so every zone's pass runs while later zones are not yet due.
+    for tz, patient in sorted(patients.items(), key=lambda kv: at_local(kv[0], day, 7, 0)):
+        assert rows(patient, local_date=day) == [], f"{tz} reminded before its 07:00"
         run_at(at_local(tz, day, 7, 0))
         assert [r.status for r in rows(patient, local_date=day)] == ["sent", "sent"], tz
     # Nobody was reminded early for another zone's morning, nor twice.
