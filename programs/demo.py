@@ -12,6 +12,7 @@ from patients.admin_scoping import grant_clinic_staff_permissions
 from patients.models import Clinic, Clinician, Patient, User
 from patients.timezones import local_today
 from programs.models import Exercise, ExerciseLog, Program, ProgramTemplate, Session
+from programs.scheduling import item_scheduled_on
 from programs.services.programs import program_assign
 
 DEMO_CLINIC = "Demo Physio & Chiro"
@@ -83,13 +84,11 @@ def _program_from_template(
 def _week_of_logs(patient: Patient, program: Program, today: dt.date, days_done: int) -> None:
     items = list(program.items.all())
     logs = []
-    for offset in range(7, 0, -1):
+    for offset in range(days_done, 0, -1):
         day = today - dt.timedelta(days=offset)
-        if offset > days_done:
-            continue
         session, _ = Session.objects.get_or_create(patient=patient, date=day)
         for n, item in enumerate(items):
-            if not item.days_mask & (1 << (day.isoweekday() - 1)):
+            if not item_scheduled_on(item, program, (), day, today):
                 continue
             for _ in range(item.times_per_day):
                 logs.append(
