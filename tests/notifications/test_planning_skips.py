@@ -122,6 +122,26 @@ def test_reminders_turned_off_means_no_reminder():
     assert [r.channel for r in rows(email_only, local_date=DAY)] == ["email"]
 
 
+def test_deactivated_account_is_not_reminded(push_outbox):
+    from notifications.services.sending import deliveries_send
+
+    closed = make_patient(TZ)
+    closed.user.is_active = False
+    closed.user.save()
+    closing = make_patient(TZ)
+    plan = plan_at(at_local(TZ, DAY, 18, 0))
+    assert rows(closed) == []
+    closing.user.is_active = False  # closed between planning and sending
+    closing.user.save()
+    with time_machine.travel(at_local(TZ, DAY, 18, 1), tick=False):
+        deliveries_send(delivery_ids=plan.pending_ids)
+    assert statuses(closing, DAY) == [
+        (str(DAY), "email", "skipped", "disabled"),
+        (str(DAY), "push", "skipped", "disabled"),
+    ]
+    assert mail.outbox == [] and push_outbox == []
+
+
 def test_unsubscribed_email_is_skipped_but_push_still_goes(push_outbox):
     patient = make_patient(TZ, email_unsubscribed_at=at_local(TZ, DAY, 9, 0))
     run_at(at_local(TZ, DAY, 18, 0))
