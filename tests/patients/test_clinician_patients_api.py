@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from patients.models import Patient
-from patients.services.invites import activation_code_redeem
+from patients.services.invites import ActivationError, activation_code_redeem
 from programs.models import Alert
 from tests import factories
 from tests.conftest import auth_client
@@ -86,6 +86,24 @@ def test_fresh_invite_replaces_the_old_code(clinician_client, django_capture_on_
     activation_code_redeem(code=fresh, password="a long new password 42")
     response = clinician_client.post(f"/api/v1/patients/{created['id']}/invite")
     assert response.status_code == 409
+
+
+def test_a_fresh_invite_retires_the_earlier_code(clinician_client):
+    created = new_patient(clinician_client).json()
+    clinician_client.post(f"/api/v1/patients/{created['id']}/invite")
+    with pytest.raises(ActivationError):
+        activation_code_redeem(code=created["invite_code"], password="a long new password 42")
+
+
+def test_patch_email_refuses_another_accounts_address(clinician_client, clinic, patient):
+    other = factories.PatientFactory(clinic=clinic)
+    url = f"/api/v1/patients/{patient.pk}"
+    response = clinician_client.patch(url, {"email": other.user.email.upper()})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["email"]
+    own = clinician_client.patch(url, {"email": patient.user.email.upper()})
+    assert own.status_code == 200
+    assert own.json()["email"] == patient.user.email
 
 
 def test_detail_and_patch(clinician_client, clinic, patient):
