@@ -2,9 +2,10 @@
 adherence report. Every call is written to the patient's audit trail."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -168,14 +169,12 @@ class ProgramTransitionView(ProgramObjectMixin, generics.GenericAPIView):
     """POST-only status change; subclasses name the service."""
 
     serializer_class = ProgramOutSerializer
-
-    def change(self, program: Program) -> Program:
-        raise NotImplementedError
+    service: Callable[..., Program]
 
     def post(self, request, pk):
         program = self.get_program()
         try:
-            program = self.change(program)
+            program = self.service(program=program)
         except ProgramStateError as exc:
             return problem(409, str(exc))
         self.audit(AuditEvent.Action.UPDATE, [program.patient_id])
@@ -183,39 +182,29 @@ class ProgramTransitionView(ProgramObjectMixin, generics.GenericAPIView):
 
 
 def _transition_schema(summary: str):
-    return extend_schema(
-        summary=summary,
-        parameters=[PROGRAM_ID],
-        request=None,
-        responses={200: ProgramOutSerializer, **problems(401, 403, 404, 409)},
+    return extend_schema_view(
+        post=extend_schema(
+            summary=summary,
+            parameters=[PROGRAM_ID],
+            request=None,
+            responses={200: ProgramOutSerializer, **problems(401, 403, 404, 409)},
+        )
     )
 
 
+@_transition_schema("Pause from the patient's local today (active programs only)")
 class ProgramPauseView(ProgramTransitionView):
-    def change(self, program):
-        return program_pause(program=program)
-
-    @_transition_schema("Pause from the patient's local today (active programs only)")
-    def post(self, request, pk):
-        return super().post(request, pk)
+    service = staticmethod(program_pause)
 
 
+@_transition_schema("Resume a paused program from the patient's local today")
 class ProgramResumeView(ProgramTransitionView):
-    def change(self, program):
-        return program_resume(program=program)
-
-    @_transition_schema("Resume a paused program from the patient's local today")
-    def post(self, request, pk):
-        return super().post(request, pk)
+    service = staticmethod(program_resume)
 
 
+@_transition_schema("Complete: nothing more is scheduled; the end date becomes today if later")
 class ProgramCompleteView(ProgramTransitionView):
-    def change(self, program):
-        return program_complete(program=program)
-
-    @_transition_schema("Complete: nothing more is scheduled; the end date becomes today if later")
-    def post(self, request, pk):
-        return super().post(request, pk)
+    service = staticmethod(program_complete)
 
 
 def _date_param(request, name: str) -> dt.date | None:
