@@ -16,6 +16,7 @@ from django.db import transaction
 from programs import library
 from programs.library.validation import LibraryDataError, validate_library
 from programs.models import (
+    EXERCISE_CONTENT_FIELDS,
     PRESCRIPTION_LINE_FIELDS,
     Exercise,
     ProgramTemplate,
@@ -85,26 +86,15 @@ def load_library(
 
 
 def _exercise_values(entry: Mapping[str, Any]) -> dict[str, Any]:
-    dose = entry["dose"]
-    return {
-        "name": entry["name"],
-        "category": entry["category"],
-        "body_regions": list(entry["body_regions"]),
-        "target_muscles": list(entry["target_muscles"]),
-        "drivers": list(entry["drivers"]),
-        "equipment": list(entry["equipment"]),
-        "level": entry["level"],
-        "laterality": entry["laterality"],
-        "default_sets": dose.get("sets"),
-        "default_reps": dose.get("reps"),
-        "default_hold_seconds": dose.get("hold_seconds"),
-        "default_duration_seconds": dose.get("duration_seconds"),
-        "instructions": list(entry["instructions"]),
-        "cues": list(entry["cues"]),
-        "common_mistakes": list(entry["common_mistakes"]),
-        "cautions": list(entry["cautions"]),
-        "media_urls": list(entry["media_urls"]),
-    }
+    """The model's content fields; the data gives the default dose as one `dose` mapping."""
+    values = {}
+    for name in EXERCISE_CONTENT_FIELDS:
+        if name.startswith("default_"):
+            values[name] = entry["dose"].get(name.removeprefix("default_"))
+        else:
+            value = entry[name]
+            values[name] = list(value) if isinstance(value, list | tuple) else value
+    return values
 
 
 def _save_changes(obj: Any, values: Mapping[str, Any]) -> list[str]:
