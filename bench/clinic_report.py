@@ -131,7 +131,6 @@ def _seed(count: int):
 def _run(args) -> int:
     with harness.bench_database("clinic_report"):
         harness.require_url("/api/v1/patients", "the clinician API's GET /api/v1/patients")
-        from django.db import connection
         from django.test import Client
         from django.utils import timezone
         from django.utils.dateparse import parse_datetime
@@ -165,9 +164,9 @@ def _run(args) -> int:
 
         def reference() -> float:
             def query():
-                with connection.cursor() as cursor:
-                    cursor.execute(REFERENCE_SQL, {"now": timezone.now(), "clinic": clinic.pk})
-                    state["reference"] = cursor.fetchall()
+                state["reference"] = harness.sql(
+                    REFERENCE_SQL, {"now": timezone.now(), "clinic": clinic.pk}
+                )
 
             return harness.timed(query)
 

@@ -157,7 +157,7 @@ def _run(args) -> int:
         planning = harness.require_attr(
             "notifications.services.planning", ["reminders_plan"], "the reminder planning pass"
         )
-        from django.db import connection, transaction
+        from django.db import transaction
 
         now = planning_instant()
         harness.progress(f"seeding {args.patients:,} due patients (+5% not due) over 30 zones")
@@ -165,26 +165,21 @@ def _run(args) -> int:
         harness.progress("seeded")
 
         def truncate():
-            with connection.cursor() as cursor:
-                cursor.execute("TRUNCATE notifications_delivery")
+            harness.sql("TRUNCATE notifications_delivery")
 
-        def subject():
-            return harness.timed(lambda: planning(now=now, enqueue=None))
+        def plan():
+            planning(now=now, enqueue=None)
 
-        def reference():
-            def insert():
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute(REFERENCE_SQL, {"now": now})
-
-            return harness.timed(insert)
+        def reference_insert():
+            with transaction.atomic():
+                harness.sql(REFERENCE_SQL, {"now": now})
 
         # Both must write the same rows before any timing counts.
         truncate()
-        planning(now=now, enqueue=None)
+        plan()
         ours = harness.sql(ROW_SET_SQL)
         truncate()
-        with connection.cursor() as cursor:
-            cursor.execute(REFERENCE_SQL, {"now": now})
+        reference_insert()
         theirs = harness.sql(ROW_SET_SQL)
         if ours != theirs:
             a, b = set(ours), set(theirs)
@@ -198,7 +193,10 @@ def _run(args) -> int:
         )
         harness.progress(f"row sets agree: {len(ours):,} rows")
         subject_s, reference_s = harness.interleave(
-            subject, reference, rounds=args.rounds, before_each=truncate
+            lambda: harness.timed(plan),
+            lambda: harness.timed(reference_insert),
+            rounds=args.rounds,
+            before_each=truncate,
         )
         comparison = harness.Comparison(
             title="planning pass vs one INSERT ... SELECT",

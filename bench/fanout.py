@@ -94,7 +94,6 @@ def _run(args) -> int:
             "notifications.services.planning", ["reminders_plan"], "the reminder planning pass"
         )
         harness.require_attr("notifications.tasks", ["send_deliveries"], "the send task")
-        from django.db import connection
         from django.test import override_settings
 
         import config.celery  # noqa: F401  (the bench process enqueues)
@@ -119,7 +118,7 @@ def _run(args) -> int:
         harness.analyze()
         slow_channel = install_slow_locmem()
 
-        log = open(harness.ROOT / "var" / "bench" / f"worker-{os.getpid()}.log", "w")  # noqa: SIM115
+        log = open(harness.VAR_DIR / f"worker-{os.getpid()}.log", "w")  # noqa: SIM115
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "bench.worker", "worker", "--pool", "prefork",
              "--concurrency", str(args.concurrency), "--loglevel", "WARNING",
@@ -136,23 +135,21 @@ def _run(args) -> int:
             harness.progress(f"worker up: prefork x{args.concurrency}, Redis DB {env['REDIS_URL']}")
 
             def reset():
-                with connection.cursor() as cursor:
-                    cursor.execute("TRUNCATE notifications_delivery")
+                harness.sql("TRUNCATE notifications_delivery")
 
             def reset_small():
                 """Only the first `per_task_patients` are left to plan: the rest already
                 have today's row (skipped), as if handled by an earlier pass."""
                 reset()
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "INSERT INTO notifications_delivery (patient_id, local_date, channel,"
-                        " status, skip_reason, attempts, last_error, provider_message_id,"
-                        " due_at, created_at, finished_at) SELECT p.id,"
-                        " (%(now)s::timestamptz AT TIME ZONE p.timezone)::date, 'push',"
-                        " 'skipped', 'disabled', 0, '', '', %(now)s, %(now)s, %(now)s"
-                        " FROM patients_patient p WHERE NOT (p.id = ANY(%(keep)s))",
-                        {"now": now, "keep": small_set},
-                    )
+                harness.sql(
+                    "INSERT INTO notifications_delivery (patient_id, local_date, channel,"
+                    " status, skip_reason, attempts, last_error, provider_message_id,"
+                    " due_at, created_at, finished_at) SELECT p.id,"
+                    " (%(now)s::timestamptz AT TIME ZONE p.timezone)::date, 'push',"
+                    " 'skipped', 'disabled', 0, '', '', %(now)s, %(now)s, %(now)s"
+                    " FROM patients_patient p WHERE NOT (p.id = ANY(%(keep)s))",
+                    {"now": now, "keep": small_set},
+                )
 
             def ours() -> float:
                 start = time.perf_counter()

@@ -20,6 +20,7 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = ROOT / "var" / "bench"  # logs and scratch files of the runs (HEP_VAR_DIR too)
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_BASE_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
 EXIT_PASS, EXIT_FAIL, EXIT_SKIP = 0, 1, 2
@@ -97,7 +98,7 @@ def bench_env(db_url: str, redis_db: int | None = None, **extra: str) -> dict[st
         "DATABASE_URL": db_url,
         "CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
-        "HEP_VAR_DIR": str(ROOT / "var" / "bench"),
+        "HEP_VAR_DIR": str(VAR_DIR),
         "REMINDER_CHANNELS": "locmem",
     }
     if redis_db is not None:
@@ -221,7 +222,7 @@ def wait_http(port: int, path: str = "/healthz", timeout: float = 60.0) -> None:
 def gunicorn(env: dict[str, str], workers: int = 2, threads: int = 4):
     """gunicorn with the bench settings (production + a bench URLconf) on a free port."""
     port = free_port()
-    log = open(ROOT / "var" / "bench" / f"gunicorn-{os.getpid()}.log", "w")  # noqa: SIM115
+    log = open(VAR_DIR / f"gunicorn-{os.getpid()}.log", "w")  # noqa: SIM115
     cmd = [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -358,6 +359,16 @@ def run(name: str, body: Callable[[], int]) -> int:
         message = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         print(f"RESULT {name} | - | - | - | - | - | ERROR: {message}", flush=True)
         return EXIT_SKIP
+
+
+@contextlib.contextmanager
+def scratch_file(stem: str):
+    """A path under VAR_DIR named for this process (`<stem>-<pid>.json`), removed at the end."""
+    path = VAR_DIR / f"{stem}-{os.getpid()}.json"
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def timed(fn: Callable[[], object]) -> float:

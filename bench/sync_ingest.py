@@ -6,7 +6,6 @@ Target: ratio <= 3."""
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import uuid
 
@@ -107,7 +106,6 @@ def _reference_insert(batches: list[tuple[int, list[dict]]]) -> None:
 def _run(args) -> int:
     with harness.bench_database("sync_ingest") as env:
         harness.require_url(PATH, "the patient API's POST /api/v1/me/logs")
-        from django.db import connection
 
         from bench import seed
         from patients.models import User
@@ -134,19 +132,12 @@ def _run(args) -> int:
         new_batches = [new_batches[i] for i in order]
         batches = new_batches + new_batches
         total = sum(len(logs) for _, logs in batches)
-        request_file = harness.ROOT / "var" / "bench" / f"sync-{os.getpid()}.json"
-        request_file.write_text(
-            json.dumps(
-                [
-                    {"path": PATH, "token": tokens[pid], "body": {"logs": logs}}
-                    for pid, logs in batches
-                ]
-            )
-        )
+        requests = [
+            {"path": PATH, "token": tokens[pid], "body": {"logs": logs}} for pid, logs in batches
+        ]
 
         def reset():
-            with connection.cursor() as cursor:
-                cursor.execute("TRUNCATE programs_exerciselog, programs_session, programs_alert")
+            harness.sql("TRUNCATE programs_exerciselog, programs_session, programs_alert")
 
         state: dict = {}
 
@@ -174,29 +165,18 @@ def _run(args) -> int:
             state["reference_rows"] = harness.sql(LOG_SET_SQL)
             return seconds
 
-        try:
-            with harness.gunicorn(env) as port:
-                harness.progress("warm-up: one new and one replayed batch, then reset")
-                warm = harness.ROOT / "var" / "bench" / f"sync-warm-{os.getpid()}.json"
-                warm.write_text(
-                    json.dumps(
-                        [
-                            {
-                                "path": PATH,
-                                "token": tokens[batches[0][0]],
-                                "body": {"logs": batches[0][1]},
-                            }
-                        ]
-                        * 2
-                    )
-                )
-                harness.loadgen("replay", port, "--requests", str(warm), "--concurrency", "1")
-                warm.unlink()
-                subject_s, reference_s = harness.interleave(
-                    subject, reference, rounds=args.rounds, before_each=reset
-                )
-        finally:
-            request_file.unlink(missing_ok=True)
+        with (
+            harness.scratch_file("sync") as request_file,
+            harness.scratch_file("sync-warm") as warm,
+            harness.gunicorn(env) as port,
+        ):
+            request_file.write_text(json.dumps(requests))
+            harness.progress("warm-up: one new and one replayed batch, then reset")
+            warm.write_text(json.dumps(requests[:1] * 2))
+            harness.loadgen("replay", port, "--requests", str(warm), "--concurrency", "1")
+            subject_s, reference_s = harness.interleave(
+                subject, reference, rounds=args.rounds, before_each=reset
+            )
         if state["subject_rows"] != state["reference_rows"]:
             raise RuntimeError("the API and bulk_create stored different rows")
         comparison = harness.Comparison(

@@ -44,8 +44,6 @@ def _seed():
 
 
 def _run(args) -> int:
-    import os
-
     # Redis as in production: the shared cache (token throttles, today's body).
     with harness.bench_database("today_api", redis=True) as env:
         harness.require_url(PATH, "the patient API's GET /api/v1/me/today")
@@ -68,12 +66,10 @@ def _run(args) -> int:
         items = sum(len(p["items"]) for p in payload["programs"])
         if len(payload["programs"]) != 2 or items != 12:
             raise RuntimeError(f"expected 2 programs / 12 items today, got {body[:300]!r}")
-        body_file = harness.ROOT / "var" / "bench" / f"today-body-{os.getpid()}.json"
-        body_file.write_bytes(body)
-        env = {**env, "BENCH_REFERENCE_BODY": str(body_file)}
-
-        harness.progress(f"starting gunicorn ({args.workers} workers x {args.threads} threads)")
-        try:
+        with harness.scratch_file("today-body") as body_file:
+            body_file.write_bytes(body)
+            env = {**env, "BENCH_REFERENCE_BODY": str(body_file)}
+            harness.progress(f"starting gunicorn ({args.workers} workers x {args.threads} threads)")
             with harness.gunicorn(env, workers=args.workers, threads=args.threads) as port:
                 opts = {"concurrency": args.concurrency}
                 harness.progress("warm-up: 3 s on each path")
@@ -95,8 +91,6 @@ def _run(args) -> int:
                 subject, reference = harness.interleave(
                     lambda: rps(PATH), reference_then_floor, rounds=args.rounds
                 )
-        finally:
-            body_file.unlink(missing_ok=True)
         comparison = harness.Comparison(
             title="GET /me/today vs bare JSON view",
             subject=f"GET {PATH} ({len(body)} bytes, 2 programs, 12 items, knox token)",
