@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -22,8 +22,8 @@ from notifications.channels import DeliveryError, Message, Recipient, active_cha
 from notifications.models import DeliveryStatus, DigestDelivery
 from patients.models import Clinician, Patient
 from patients.timezones import local_now, local_today
-from programs.models import Alert, ExerciseLog
-from programs.scheduling import has_scheduled_work
+from programs.adherence import recent_day_statuses
+from programs.models import Alert
 
 LOOKBACK_DAYS = 14
 NOTHING_TO_REPORT = "nothing_to_report"
@@ -78,23 +78,18 @@ def digest_patients(clinician: Clinician) -> QuerySet[Patient]:
     return patients
 
 
-def quiet_patients(patients: QuerySet[Patient], today: dt.date) -> list[QuietPatient]:
-    """Patients with N+ scheduled days in a row and no log, over the last two weeks.
-
-    One query: each past day is a pair of EXISTS columns (scheduled, logged).
-    """
-    days = [today - dt.timedelta(days=back) for back in range(1, LOOKBACK_DAYS + 1)]
-    annotations = {}
-    for i, day in enumerate(days):
-        annotations[f"s{i}"] = has_scheduled_work(day, today)
-        annotations[f"l{i}"] = Exists(ExerciseLog.objects.filter(patient=OuterRef("pk"), date=day))
+def quiet_patients(patients: QuerySet[Patient], now: dt.datetime) -> list[QuietPatient]:
+    """Patients with N+ scheduled days in a row and no log, over the last two weeks of
+    each patient's own local dates (programs.adherence: three queries in all)."""
+    patients = list(patients.select_related("user"))
+    statuses = recent_day_statuses(patients=patients, days=LOOKBACK_DAYS + 1, now=now)
     found = []
-    for patient in patients.select_related("user").annotate(**annotations):
+    for patient in patients:
         missed = 0
-        for i in range(len(days)):
-            if not getattr(patient, f"s{i}"):
+        for day in reversed(statuses[patient.pk][:-1]):  # yesterday backwards; today is open
+            if not day.scheduled:
                 continue
-            if getattr(patient, f"l{i}"):
+            if day.logged:
                 break
             missed += 1
         if missed >= settings.DIGEST_MISSED_DAYS:
@@ -102,7 +97,8 @@ def quiet_patients(patients: QuerySet[Patient], today: dt.date) -> list[QuietPat
     return found
 
 
-def digest_message(clinician: Clinician, today: dt.date) -> Message | None:
+def digest_message(clinician: Clinician, now: dt.datetime) -> Message | None:
+    today = local_today(clinician.timezone, now)
     patients = digest_patients(clinician)
     alerts = list(
         Alert.objects.filter(status=Alert.Status.OPEN, patient__in=patients)
@@ -110,7 +106,7 @@ def digest_message(clinician: Clinician, today: dt.date) -> Message | None:
         .order_by("patient_id", "kind")
     )
     alerted_missed = {a.patient_id for a in alerts if a.kind == Alert.Kind.MISSED_DAYS}
-    quiet = [q for q in quiet_patients(patients, today) if q.patient.pk not in alerted_missed]
+    quiet = [q for q in quiet_patients(patients, now) if q.patient.pk not in alerted_missed]
     if not alerts and not quiet:
         return None
     by_patient = defaultdict(list)
@@ -145,7 +141,7 @@ def digests_send(*, digest_ids: list[int]) -> None:
             Q(status=DeliveryStatus.PENDING)
             | Q(status=DeliveryStatus.SENDING, claimed_at__lt=stale),
             pk=digest_id,
-        ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=1)
+        ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
         if not claimed:
             continue
         digest = DigestDelivery.objects.select_related("clinician__user").get(pk=digest_id)
@@ -153,7 +149,7 @@ def digests_send(*, digest_ids: list[int]) -> None:
         if local_today(clinician.timezone, now) != digest.local_date:
             _finish(digest, status=DeliveryStatus.SKIPPED, skip_reason="missed")
             continue
-        message = digest_message(clinician, digest.local_date)
+        message = digest_message(clinician, now)
         if message is None:
             _finish(digest, status=DeliveryStatus.SKIPPED, skip_reason=NOTHING_TO_REPORT)
             continue

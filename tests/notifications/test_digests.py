@@ -94,3 +94,16 @@ def test_clinician_sees_own_patients_and_owner_sees_the_clinic(clinician):
         str(mine) in by_recipient[owner.user.email]
         and str(theirs) in by_recipient[owner.user.email]
     )
+
+
+def test_quiet_days_are_counted_in_each_patients_own_zone():
+    """At 07:30 in Tokyo it is midday of the day before in Honolulu: that day is still
+    in progress there, not missed."""
+    tokyo = ClinicianFactory(timezone="Asia/Tokyo", digest_time=dt.time(7, 30))
+    far_east = make_patient("Pacific/Honolulu", clinic=tokyo.clinic, primary_clinician=tokyo)
+    # Honolulu's today is DAY - 1; it logged on DAY - 4 only, so its finished days
+    # without a log are DAY - 3 and DAY - 2: two, not three.
+    ExerciseLogFactory(item=far_east.programs.get().items.get(), date=DAY - dt.timedelta(days=4))
+    run_digests(at_local("Asia/Tokyo", DAY, 7, 30))
+    assert mail.outbox == []
+    assert DigestDelivery.objects.get().skip_reason == "nothing_to_report"
