@@ -94,6 +94,7 @@ def _run(args) -> int:
             "notifications.services.planning", ["reminders_plan"], "the reminder planning pass"
         )
         harness.require_attr("notifications.tasks", ["send_deliveries"], "the send task")
+        from django.conf import settings
         from django.test import override_settings
 
         import config.celery  # noqa: F401  (the bench process enqueues)
@@ -198,7 +199,7 @@ def _run(args) -> int:
         finally:
             harness.stop_process(worker)
             log.close()
-        size = int(os.environ.get("REMINDER_SEND_CHUNK", "0")) or _chunk()
+        size = settings.REMINDER_SEND_CHUNK
         speedup = harness.Comparison(
             title="ours vs plain loop (speed-up, loop time / ours)",
             subject=f"plan + {n:,} sends via Celery/Redis, chunks of {size}, "
@@ -231,9 +232,3 @@ def _run(args) -> int:
             f"{args.concurrency}; each round runs the four in turn, outbox reset before each",
         ]
         return harness.report("fanout", [speedup, chunking], notes)
-
-
-def _chunk() -> int:
-    from django.conf import settings
-
-    return settings.REMINDER_SEND_CHUNK
