@@ -77,3 +77,40 @@ def patient_client(patient) -> APIClient:
 @pytest.fixture
 def clinician_client(clinician) -> APIClient:
     return auth_client(clinician.user)
+
+
+# --- Browser tests ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (Playwright, the machine's own binary)."""
+    from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, require_browser
+
+    require_browser()
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make around it are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_context(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    page = browser_context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    page.close()
