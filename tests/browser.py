@@ -58,7 +58,9 @@ def axe_serious_violations(page) -> list[dict]:
 
     results = Axe().run(
         page,
-        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}},
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
     )
     violations = results.response.get("violations", [])
     return [v for v in violations if v.get("impact") in {"serious", "critical"}]
