@@ -10,11 +10,11 @@ class ProblemSerializer(serializers.Serializer):
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()
-    errors = serializers.JSONField(
-        required=False,
+    errors = serializers.DictField(
         help_text=(
             "Field-level messages: {field: [message]}, nested for nested input and "
-            "keyed by index for lists, e.g. {'logs': {'3': {'pain': ['...']}}}."
+            "keyed by index for lists, e.g. {'logs': {'3': {'pain': ['...']}}}; "
+            "{} when the error is not about a field."
         ),
     )
 

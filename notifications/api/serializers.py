@@ -2,15 +2,16 @@ from urllib.parse import urlsplit
 
 from rest_framework import serializers
 
+from config.api.strict import StrictSerializer
 from notifications.models import Device
 
 
-class WebPushKeysSerializer(serializers.Serializer):
+class WebPushKeysSerializer(StrictSerializer):
     p256dh = serializers.CharField(max_length=200)
     auth = serializers.CharField(max_length=100)
 
 
-class DeviceInputSerializer(serializers.Serializer):
+class DeviceInputSerializer(StrictSerializer):
     platform = serializers.ChoiceField(choices=Device.Platform.choices)
     token = serializers.CharField(
         min_length=8,

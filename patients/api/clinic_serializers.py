@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.strict import StrictSerializer
 from patients.models import Patient
 from patients.timezones import validate_timezone_name
 
@@ -92,7 +93,7 @@ class PatientCreatedSerializer(PatientDetailOutSerializer):
         fields = [*PatientDetailOutSerializer.Meta.fields, "invite_code", "invite_expires_at"]
 
 
-class PatientInSerializer(serializers.Serializer):
+class PatientInSerializer(StrictSerializer):
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
     email = serializers.EmailField(max_length=254)

@@ -2,11 +2,11 @@
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.strict import StrictSerializer
 from patients.models import Patient
 from patients.services.preferences import REMINDER_CHANNELS
 from patients.timezones import validate_timezone_name
@@ -31,32 +31,12 @@ class ClockTimeField(serializers.Field):
         return value.strftime("%H:%M")
 
 
-class RejectUnknownFieldsMixin:
-    """PATCH bodies name only fields that can change; anything else is a field error."""
-
-    read_only_names: tuple[str, ...] = ()
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            errors = {}
-            for name in data:
-                if name not in self.fields:
-                    errors[name] = [
-                        "This field cannot be changed."
-                        if name in self.read_only_names
-                        else "Unknown field."
-                    ]
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
-
-
 class ClinicSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class QuietHoursSerializer(serializers.Serializer):
+class QuietHoursSerializer(StrictSerializer):
     start = ClockTimeField(help_text="Local time quiet hours begin (HH:MM).")
     end = ClockTimeField(help_text="Local time they end (HH:MM); may be past midnight.")
 
@@ -109,7 +89,7 @@ def me_data(patient: Patient) -> dict:
     ).data
 
 
-class RemindersUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class RemindersUpdateSerializer(StrictSerializer):
     enabled = serializers.BooleanField(required=False)
     local_time = ClockTimeField(required=False, help_text="HH:MM, 00:00 to 23:59.")
     channels = serializers.ListField(
@@ -128,7 +108,7 @@ class RemindersUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer
         return value
 
 
-class MeUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class MeUpdateSerializer(StrictSerializer):
     read_only_names = ("id", "first_name", "last_name", "email", "clinic")
 
     timezone = serializers.CharField(

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from config.api.strict import FreeTextField, StrictSerializer
 from programs.models import (
     EXERCISE_CONTENT_FIELDS,
     Category,
@@ -49,9 +50,10 @@ class ExerciseOutSerializer(serializers.ModelSerializer):
         return fields
 
 
-def _text_list(max_items: int = 30, max_length: int = 1000, **kwargs):
+def _text_list(max_items: int = 30, max_length: int = 1000, free_text: bool = True, **kwargs):
+    child_class = FreeTextField if free_text else serializers.CharField
     return serializers.ListField(
-        child=serializers.CharField(max_length=max_length),
+        child=child_class(max_length=max_length),
         max_length=max_items,
         required=False,
         **kwargs,
@@ -71,14 +73,14 @@ def _unique(values: list) -> list:
     return list(dict.fromkeys(values))
 
 
-class ExerciseInSerializer(serializers.Serializer):
+class ExerciseInSerializer(StrictSerializer):
     """A clinic-private exercise. `slug` is set on create and cannot change."""
 
     slug = serializers.SlugField(max_length=100)
     name = serializers.CharField(max_length=200)
     category = serializers.ChoiceField(choices=Category.choices)
     body_regions = _choice_list(Region.choices)
-    target_muscles = _text_list(max_length=100)
+    target_muscles = _text_list(max_length=100, free_text=False)
     drivers = _choice_list(Driver.choices)
     equipment = _choice_list(Equipment.choices)
     level = serializers.IntegerField(min_value=1, max_value=4, required=False)

@@ -8,6 +8,7 @@ import datetime as dt
 
 from rest_framework import serializers
 
+from config.api.strict import FreeTextField, StrictSerializer
 from programs.models import Category, Equipment, Laterality, Side
 
 MAX_LOGS_PER_BATCH = 500
@@ -74,10 +75,12 @@ class TodayQuerySerializer(serializers.Serializer):
     def validate_date(self, value: dt.date) -> dt.date:
         today = self.context["today"]
         if abs(value - today) > DAY_QUERY_RANGE:
-            raise serializers.ValidationError(
-                f"Must be within {DAY_QUERY_RANGE.days} days of today ({today.isoformat()})."
-            )
+            raise serializers.ValidationError(_within_range_message(today))
         return value
+
+
+def _within_range_message(today: dt.date) -> str:
+    return f"Must be within {DAY_QUERY_RANGE.days} days of today ({today.isoformat()})."
 
 
 # --- days -------------------------------------------------------------------------
@@ -101,7 +104,11 @@ class DaysQuerySerializer(serializers.Serializer):
         return fields
 
     def validate(self, attrs):
-        end = attrs.get("to") or self.context["today"]
+        today = self.context["today"]
+        for name in ("from", "to"):
+            if name in attrs and abs(attrs[name] - today) > DAY_QUERY_RANGE:
+                raise serializers.ValidationError({name: [_within_range_message(today)]})
+        end = attrs.get("to") or today
         start = attrs.get("from") or end - dt.timedelta(days=29)
         if start > end:
             raise serializers.ValidationError({"from": ["Must not be after `to`."]})
@@ -158,7 +165,7 @@ def optional_count(max_value: int, help_text: str = "") -> serializers.IntegerFi
     )
 
 
-class LogInputSerializer(serializers.Serializer):
+class LogInputSerializer(StrictSerializer):
     id = serializers.UUIDField(help_text="Made by the app; sending the same log again is safe.")
     item = serializers.IntegerField(
         min_value=1, max_value=DB_ID_MAX, help_text="An item id from /me/today."
@@ -173,7 +180,7 @@ class LogInputSerializer(serializers.Serializer):
     duration_seconds_done = optional_count(86400)
     pain = optional_count(10, "0 (none) to 10 (worst imaginable).")
     difficulty = optional_count(10, "Rate of perceived exertion, 0 to 10.")
-    note = serializers.CharField(
+    note = FreeTextField(
         max_length=2000, required=False, allow_blank=True, allow_null=True, default=""
     )
     performed_at = serializers.DateTimeField(help_text="ISO 8601 instant; not in the future.")
@@ -198,7 +205,7 @@ class LogInputSerializer(serializers.Serializer):
         return value or ""
 
 
-class LogBatchSerializer(serializers.Serializer):
+class LogBatchSerializer(StrictSerializer):
     logs = BoundedListField(
         child=LogInputSerializer(),
         min_length=1,

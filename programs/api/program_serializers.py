@@ -2,6 +2,7 @@ import datetime as dt
 
 from rest_framework import serializers
 
+from config.api.strict import StrictSerializer
 from programs.api.item_serializers import (
     MAX_ITEMS,
     ProgramLineInSerializer,
@@ -43,7 +44,7 @@ class ProgramOutSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class ProgramInSerializer(serializers.Serializer):
+class ProgramInSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     template = serializers.IntegerField(
         required=False,
@@ -74,7 +75,7 @@ class ProgramInSerializer(serializers.Serializer):
         return attrs
 
 
-class ProgramPatchSerializer(serializers.Serializer):
+class ProgramPatchSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200, required=False)
     end_date = serializers.DateField(required=False, allow_null=True, validators=[_sane_date])
     items = serializers.ListField(
