@@ -4,18 +4,14 @@ DRF's exception handler (config.api.errors) shapes what views raise. Some answer
 never reach it: the URL resolver's 404 for an unknown route or a non-integer id, a
 body over DATA_UPLOAD_MAX_MEMORY_SIZE read by Django itself, an uncaught 500. Django
 renders those as HTML pages; this middleware rewrites them into the same problem
-shape, and answers an oversized body with 413 (logged once, as a warning) instead of
-a 400 logged as a security error with a traceback.
+shape, and answers an oversized body with 413 (logged once, by django.request, as a
+warning) instead of a 400 logged as a security error with a traceback.
 """
-
-import logging
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 
 from config.api.errors import PROBLEM_MEDIA_TYPE, problem_response
-
-logger = logging.getLogger("config.api")
 
 API_PREFIX = "/api/"
 GENERIC_DETAILS = {
@@ -56,6 +52,5 @@ class ProblemResponseMiddleware:
         if not request.path.startswith(API_PREFIX):
             return None
         if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
-            logger.warning("Request body too large: %s %s", request.method, request.path)
             return problem_response(413, GENERIC_DETAILS[413])
         return None
