@@ -67,7 +67,9 @@ def test_django_refusing_a_large_body_under_api_is_a_413_not_an_html_400():
     request = RequestFactory().post("/api/v1/auth/login")
     response = middleware.process_exception(request, RequestDataTooBig("too big"))
     assert_problem(response, 413)
-    assert middleware.process_exception(RequestFactory().post("/admin/"), RequestDataTooBig()) is None
+    assert (
+        middleware.process_exception(RequestFactory().post("/admin/"), RequestDataTooBig()) is None
+    )
 
 
 def test_html_error_pages_outside_api_are_left_alone():

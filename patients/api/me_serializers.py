@@ -107,6 +107,18 @@ class RemindersUpdateSerializer(StrictSerializer):
             raise serializers.ValidationError("Name each channel at most once.")
         return value
 
+    def validate(self, attrs):
+        if "enabled" not in attrs and "channels" not in attrs:
+            return attrs
+        patient = self.context.get("patient")
+        enabled = attrs.get("enabled", patient.reminders_enabled if patient else False)
+        channels = attrs.get("channels", patient.reminder_channels if patient else ["email"])
+        if enabled and not channels:
+            raise serializers.ValidationError(
+                {"channels": ["Choose at least one channel, or set enabled to false."]}
+            )
+        return attrs
+
 
 class MeUpdateSerializer(StrictSerializer):
     read_only_names = ("id", "first_name", "last_name", "email", "clinic")

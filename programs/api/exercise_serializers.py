@@ -1,3 +1,6 @@
+import ipaddress
+from urllib.parse import urlsplit
+
 from rest_framework import serializers
 
 from config.api.strict import FreeTextField, StrictSerializer
@@ -48,6 +51,23 @@ class ExerciseOutSerializer(serializers.ModelSerializer):
             fields[name] = serializers.ListField(child=serializers.CharField(), read_only=True)
         fields["media_urls"] = serializers.ListField(child=serializers.URLField(), read_only=True)
         return fields
+
+
+def validate_media_url(value: str) -> None:
+    """Patients' apps load these: https only, and never a local or literal-IP host."""
+    parts = urlsplit(value)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme != "https":
+        raise serializers.ValidationError("Use an https address.")
+    if parts.username or parts.password:
+        raise serializers.ValidationError("The address must not hold credentials.")
+    if not host or host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        raise serializers.ValidationError("Use a public host name.")
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return
+    raise serializers.ValidationError("Use a host name, not an IP address.")
 
 
 def _text_list(max_items: int = 30, max_length: int = 1000, free_text: bool = True, **kwargs):
@@ -102,7 +122,10 @@ class ExerciseInSerializer(StrictSerializer):
     common_mistakes = _text_list()
     cautions = _text_list()
     media_urls = serializers.ListField(
-        child=serializers.URLField(max_length=500), max_length=10, required=False
+        child=serializers.URLField(max_length=500, validators=[validate_media_url]),
+        max_length=10,
+        required=False,
+        help_text="https addresses on a public host (no IP literals, no localhost).",
     )
     regression = serializers.SlugField(
         max_length=100, required=False, allow_null=True, help_text="Slug of an easier exercise."
@@ -118,6 +141,8 @@ class ExerciseInSerializer(StrictSerializer):
         return _unique(value)
 
     def validate_equipment(self, value):
+        if Equipment.NONE in value and len(set(value)) > 1:
+            raise serializers.ValidationError('"none" cannot be listed with other equipment.')
         return _unique(value)
 
 

@@ -165,6 +165,9 @@ def optional_count(max_value: int, help_text: str = "") -> serializers.IntegerFi
     )
 
 
+DONE_COUNTS = ("sets_done", "reps_done", "hold_seconds_done", "duration_seconds_done")
+
+
 class LogInputSerializer(StrictSerializer):
     id = serializers.UUIDField(help_text="Made by the app; sending the same log again is safe.")
     item = serializers.IntegerField(
@@ -173,7 +176,9 @@ class LogInputSerializer(StrictSerializer):
     date = serializers.DateField(
         help_text="The local date the exercise counts for; not after tomorrow."
     )
-    completed = serializers.BooleanField()
+    completed = serializers.BooleanField(
+        help_text="false records a skipped exercise: its *_done counts must then be 0 or absent."
+    )
     sets_done = optional_count(100)
     reps_done = optional_count(1000)
     hold_seconds_done = optional_count(3600)
@@ -203,6 +208,15 @@ class LogInputSerializer(StrictSerializer):
 
     def validate_note(self, value: str | None) -> str:
         return value or ""
+
+    def validate(self, attrs):
+        if not attrs["completed"]:
+            done = [name for name in DONE_COUNTS if attrs.get(name)]
+            if done:
+                raise serializers.ValidationError(
+                    {name: ["A log that is not completed records nothing done."] for name in done}
+                )
+        return attrs
 
 
 class LogBatchSerializer(StrictSerializer):
