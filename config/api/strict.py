@@ -101,7 +101,8 @@ def value_error(field: serializers.Field, value):
 
 
 class StrictSerializer(serializers.Serializer):
-    """Base of every request-body serializer (see the module docstring)."""
+    # Base of every request-body serializer (see the module docstring). No docstring:
+    # the schema would show it as the description of every subclass without one.
 
     # Keys a client may read but not write: "This field cannot be changed."
     read_only_names: tuple[str, ...] = ()
@@ -121,4 +122,18 @@ class StrictSerializer(serializers.Serializer):
                     errors[name] = message if isinstance(message, dict) else [message]
             if errors:
                 raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class StrictQuerySerializer(serializers.Serializer):
+    # Query strings: dates are YYYY-MM-DD, and an empty value is not "absent".
+
+    def to_internal_value(self, data):
+        errors = {}
+        for name, field in self.fields.items():
+            is_date = isinstance(field, serializers.DateField)
+            if is_date and name in data and not ISO_DATE.fullmatch(data.get(name) or ""):
+                errors[name] = [NOT_DATE]
+        if errors:
+            raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

@@ -7,9 +7,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.strict import StrictSerializer
+from patients.api.fields import TimeZoneNameField
 from patients.models import Patient
 from patients.services.preferences import REMINDER_CHANNELS
-from patients.timezones import validate_timezone_name
 
 CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
@@ -123,17 +123,7 @@ class RemindersUpdateSerializer(StrictSerializer):
 class MeUpdateSerializer(StrictSerializer):
     read_only_names = ("id", "first_name", "last_name", "email", "clinic")
 
-    timezone = serializers.CharField(
-        required=False,
-        max_length=64,
-        trim_whitespace=False,
-        help_text="IANA time-zone name, e.g. America/Chicago.",
-    )
+    timezone = TimeZoneNameField(required=False)
     reminders = RemindersUpdateSerializer(
         required=False, help_text="Only the keys given change; the others keep their value."
     )
-
-    def validate_timezone(self, value: str) -> str:
-        # A method, not a field validator: it runs only once max_length has passed.
-        validate_timezone_name(value)
-        return value

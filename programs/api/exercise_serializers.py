@@ -17,8 +17,8 @@ from programs.models import (
 
 class ExerciseOutSerializer(serializers.ModelSerializer):
     scope = serializers.SerializerMethodField(help_text="global, or clinic for a private one.")
-    regression = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    progression = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    regression = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    progression = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Exercise

@@ -8,7 +8,7 @@ import datetime as dt
 
 from rest_framework import serializers
 
-from config.api.strict import FreeTextField, StrictSerializer
+from config.api.strict import FreeTextField, StrictQuerySerializer, StrictSerializer
 from programs.models import Category, Equipment, Laterality, Side
 
 MAX_LOGS_PER_BATCH = 500
@@ -69,7 +69,7 @@ class TodaySerializer(serializers.Serializer):
     )
 
 
-class TodayQuerySerializer(serializers.Serializer):
+class TodayQuerySerializer(StrictQuerySerializer):
     date = serializers.DateField()
 
     def validate_date(self, value: dt.date) -> dt.date:
@@ -93,7 +93,7 @@ class DaySerializer(serializers.Serializer):
     complete = serializers.BooleanField()
 
 
-class DaysQuerySerializer(serializers.Serializer):
+class DaysQuerySerializer(StrictQuerySerializer):
     """?from=&to= (inclusive local dates); `from` is a Python keyword, hence get_fields."""
 
     to = serializers.DateField(required=False)
