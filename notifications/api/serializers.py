@@ -1,16 +1,21 @@
+import re
 from urllib.parse import urlsplit
 
 from rest_framework import serializers
 
+from config.api.strict import StrictSerializer
 from notifications.models import Device
 
+APNS_TOKEN = re.compile(r"[0-9a-fA-F]+", re.ASCII)
+FCM_TOKEN = re.compile(r"[A-Za-z0-9_:.\-]+", re.ASCII)
 
-class WebPushKeysSerializer(serializers.Serializer):
+
+class WebPushKeysSerializer(StrictSerializer):
     p256dh = serializers.CharField(max_length=200)
     auth = serializers.CharField(max_length=100)
 
 
-class DeviceInputSerializer(serializers.Serializer):
+class DeviceInputSerializer(StrictSerializer):
     platform = serializers.ChoiceField(choices=Device.Platform.choices)
     token = serializers.CharField(
         min_length=8,
@@ -33,10 +38,12 @@ class DeviceInputSerializer(serializers.Serializer):
                 )
         elif "keys" in attrs:
             raise serializers.ValidationError({"keys": ["Only Web Push devices have keys."]})
-        if platform == Device.Platform.APNS and not all(
-            c in "0123456789abcdefABCDEF" for c in attrs["token"]
-        ):
+        if platform == Device.Platform.APNS and not APNS_TOKEN.fullmatch(attrs["token"]):
             raise serializers.ValidationError({"token": ["An APNs device token is hexadecimal."]})
+        if platform == Device.Platform.FCM and not FCM_TOKEN.fullmatch(attrs["token"]):
+            raise serializers.ValidationError(
+                {"token": ["An FCM registration token holds letters, digits and - _ : . only."]}
+            )
         return attrs
 
 

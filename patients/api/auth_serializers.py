@@ -2,11 +2,13 @@
 
 from rest_framework import serializers
 
+from config.api.strict import StrictSerializer
+
 # Long enough for any passphrase, short enough that hashing it is cheap.
 PASSWORD_MAX_LENGTH = 256
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(StrictSerializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(
         max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, style={"input_type": "password"}
@@ -19,7 +21,7 @@ class LoginSerializer(serializers.Serializer):
     )
 
 
-class ActivateSerializer(serializers.Serializer):
+class ActivateSerializer(StrictSerializer):
     code = serializers.CharField(max_length=32, help_text="The invite code from the clinic.")
     password = serializers.CharField(
         max_length=PASSWORD_MAX_LENGTH,

@@ -3,8 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.strict import StrictSerializer
+from patients.api.fields import TimeZoneNameField
 from patients.models import Patient
-from patients.timezones import validate_timezone_name
 
 
 class ClinicianRefSerializer(serializers.Serializer):
@@ -92,11 +93,11 @@ class PatientCreatedSerializer(PatientDetailOutSerializer):
         fields = [*PatientDetailOutSerializer.Meta.fields, "invite_code", "invite_expires_at"]
 
 
-class PatientInSerializer(serializers.Serializer):
+class PatientInSerializer(StrictSerializer):
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
     email = serializers.EmailField(max_length=254)
-    timezone = serializers.CharField(max_length=64, validators=[validate_timezone_name])
+    timezone = TimeZoneNameField()
     primary_clinician = serializers.IntegerField(
         required=False,
         allow_null=True,

@@ -2,14 +2,14 @@
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.strict import StrictSerializer
+from patients.api.fields import TimeZoneNameField
 from patients.models import Patient
 from patients.services.preferences import REMINDER_CHANNELS
-from patients.timezones import validate_timezone_name
 
 CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
@@ -31,32 +31,12 @@ class ClockTimeField(serializers.Field):
         return value.strftime("%H:%M")
 
 
-class RejectUnknownFieldsMixin:
-    """PATCH bodies name only fields that can change; anything else is a field error."""
-
-    read_only_names: tuple[str, ...] = ()
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            errors = {}
-            for name in data:
-                if name not in self.fields:
-                    errors[name] = [
-                        "This field cannot be changed."
-                        if name in self.read_only_names
-                        else "Unknown field."
-                    ]
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
-
-
 class ClinicSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class QuietHoursSerializer(serializers.Serializer):
+class QuietHoursSerializer(StrictSerializer):
     start = ClockTimeField(help_text="Local time quiet hours begin (HH:MM).")
     end = ClockTimeField(help_text="Local time they end (HH:MM); may be past midnight.")
 
@@ -109,7 +89,7 @@ def me_data(patient: Patient) -> dict:
     ).data
 
 
-class RemindersUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class RemindersUpdateSerializer(StrictSerializer):
     enabled = serializers.BooleanField(required=False)
     local_time = ClockTimeField(required=False, help_text="HH:MM, 00:00 to 23:59.")
     channels = serializers.ListField(
@@ -127,21 +107,23 @@ class RemindersUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer
             raise serializers.ValidationError("Name each channel at most once.")
         return value
 
+    def validate(self, attrs):
+        if "enabled" not in attrs and "channels" not in attrs:
+            return attrs
+        patient = self.context.get("patient")
+        enabled = attrs.get("enabled", patient.reminders_enabled if patient else False)
+        channels = attrs.get("channels", patient.reminder_channels if patient else ["email"])
+        if enabled and not channels:
+            raise serializers.ValidationError(
+                {"channels": ["Choose at least one channel, or set enabled to false."]}
+            )
+        return attrs
 
-class MeUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+
+class MeUpdateSerializer(StrictSerializer):
     read_only_names = ("id", "first_name", "last_name", "email", "clinic")
 
-    timezone = serializers.CharField(
-        required=False,
-        max_length=64,
-        trim_whitespace=False,
-        help_text="IANA time-zone name, e.g. America/Chicago.",
-    )
+    timezone = TimeZoneNameField(required=False)
     reminders = RemindersUpdateSerializer(
         required=False, help_text="Only the keys given change; the others keep their value."
     )
-
-    def validate_timezone(self, value: str) -> str:
-        # A method, not a field validator: it runs only once max_length has passed.
-        validate_timezone_name(value)
-        return value

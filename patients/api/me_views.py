@@ -54,7 +54,7 @@ class MeView(PatientView):
         tags=["me"],
     )
     def patch(self, request):
-        serializer = MeUpdateSerializer(data=request.data)
+        serializer = MeUpdateSerializer(data=request.data, context={"patient": self.patient()})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         reminders = data.get("reminders", {})

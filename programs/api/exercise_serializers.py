@@ -1,5 +1,9 @@
+import ipaddress
+from urllib.parse import urlsplit
+
 from rest_framework import serializers
 
+from config.api.strict import FreeTextField, StrictSerializer
 from programs.models import (
     EXERCISE_CONTENT_FIELDS,
     Category,
@@ -13,8 +17,8 @@ from programs.models import (
 
 class ExerciseOutSerializer(serializers.ModelSerializer):
     scope = serializers.SerializerMethodField(help_text="global, or clinic for a private one.")
-    regression = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    progression = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    regression = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    progression = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Exercise
@@ -49,9 +53,27 @@ class ExerciseOutSerializer(serializers.ModelSerializer):
         return fields
 
 
-def _text_list(max_items: int = 30, max_length: int = 1000, **kwargs):
+def validate_media_url(value: str) -> None:
+    """Patients' apps load these: https only, and never a local or literal-IP host."""
+    parts = urlsplit(value)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme != "https":
+        raise serializers.ValidationError("Use an https address.")
+    if parts.username or parts.password:
+        raise serializers.ValidationError("The address must not hold credentials.")
+    if not host or host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        raise serializers.ValidationError("Use a public host name.")
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return
+    raise serializers.ValidationError("Use a host name, not an IP address.")
+
+
+def _text_list(max_items: int = 30, max_length: int = 1000, free_text: bool = True, **kwargs):
+    child_class = FreeTextField if free_text else serializers.CharField
     return serializers.ListField(
-        child=serializers.CharField(max_length=max_length),
+        child=child_class(max_length=max_length),
         max_length=max_items,
         required=False,
         **kwargs,
@@ -71,14 +93,14 @@ def _unique(values: list) -> list:
     return list(dict.fromkeys(values))
 
 
-class ExerciseInSerializer(serializers.Serializer):
+class ExerciseInSerializer(StrictSerializer):
     """A clinic-private exercise. `slug` is set on create and cannot change."""
 
     slug = serializers.SlugField(max_length=100)
     name = serializers.CharField(max_length=200)
     category = serializers.ChoiceField(choices=Category.choices)
     body_regions = _choice_list(Region.choices)
-    target_muscles = _text_list(max_length=100)
+    target_muscles = _text_list(max_length=100, free_text=False)
     drivers = _choice_list(Driver.choices)
     equipment = _choice_list(Equipment.choices)
     level = serializers.IntegerField(min_value=1, max_value=4, required=False)
@@ -100,7 +122,10 @@ class ExerciseInSerializer(serializers.Serializer):
     common_mistakes = _text_list()
     cautions = _text_list()
     media_urls = serializers.ListField(
-        child=serializers.URLField(max_length=500), max_length=10, required=False
+        child=serializers.URLField(max_length=500, validators=[validate_media_url]),
+        max_length=10,
+        required=False,
+        help_text="https addresses on a public host (no IP literals, no localhost).",
     )
     regression = serializers.SlugField(
         max_length=100, required=False, allow_null=True, help_text="Slug of an easier exercise."
@@ -116,6 +141,8 @@ class ExerciseInSerializer(serializers.Serializer):
         return _unique(value)
 
     def validate_equipment(self, value):
+        if Equipment.NONE in value and len(set(value)) > 1:
+            raise serializers.ValidationError('"none" cannot be listed with other equipment.')
         return _unique(value)
 
 

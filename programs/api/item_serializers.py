@@ -2,12 +2,13 @@
 
 from rest_framework import serializers
 
+from config.api.strict import FreeTextField, StrictSerializer
 from programs.models import WEEKDAYS, Side, days_to_mask
 
 MAX_ITEMS = 100
 
 
-class LineInSerializer(serializers.Serializer):
+class LineInSerializer(StrictSerializer):
     """Every field is optional here; what a line needs depends on its use (a new
     line needs an exercise; an override changes only what it gives)."""
 
@@ -30,7 +31,7 @@ class LineInSerializer(serializers.Serializer):
         help_text="ISO weekdays, Monday = 1 ... Sunday = 7.",
     )
     times_per_day = serializers.IntegerField(min_value=1, max_value=10, required=False)
-    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    notes = FreeTextField(max_length=2000, required=False, allow_blank=True)
 
     def validate_days_of_week(self, value):
         if len(set(value)) != len(value):

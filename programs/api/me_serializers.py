@@ -8,6 +8,7 @@ import datetime as dt
 
 from rest_framework import serializers
 
+from config.api.strict import FreeTextField, StrictQuerySerializer, StrictSerializer
 from programs.models import Category, Equipment, Laterality, Side
 
 MAX_LOGS_PER_BATCH = 500
@@ -68,16 +69,18 @@ class TodaySerializer(serializers.Serializer):
     )
 
 
-class TodayQuerySerializer(serializers.Serializer):
+class TodayQuerySerializer(StrictQuerySerializer):
     date = serializers.DateField()
 
     def validate_date(self, value: dt.date) -> dt.date:
         today = self.context["today"]
         if abs(value - today) > DAY_QUERY_RANGE:
-            raise serializers.ValidationError(
-                f"Must be within {DAY_QUERY_RANGE.days} days of today ({today.isoformat()})."
-            )
+            raise serializers.ValidationError(_within_range_message(today))
         return value
+
+
+def _within_range_message(today: dt.date) -> str:
+    return f"Must be within {DAY_QUERY_RANGE.days} days of today ({today.isoformat()})."
 
 
 # --- days -------------------------------------------------------------------------
@@ -90,7 +93,7 @@ class DaySerializer(serializers.Serializer):
     complete = serializers.BooleanField()
 
 
-class DaysQuerySerializer(serializers.Serializer):
+class DaysQuerySerializer(StrictQuerySerializer):
     """?from=&to= (inclusive local dates); `from` is a Python keyword, hence get_fields."""
 
     to = serializers.DateField(required=False)
@@ -101,7 +104,11 @@ class DaysQuerySerializer(serializers.Serializer):
         return fields
 
     def validate(self, attrs):
-        end = attrs.get("to") or self.context["today"]
+        today = self.context["today"]
+        for name in ("from", "to"):
+            if name in attrs and abs(attrs[name] - today) > DAY_QUERY_RANGE:
+                raise serializers.ValidationError({name: [_within_range_message(today)]})
+        end = attrs.get("to") or today
         start = attrs.get("from") or end - dt.timedelta(days=29)
         if start > end:
             raise serializers.ValidationError({"from": ["Must not be after `to`."]})
@@ -158,7 +165,10 @@ def optional_count(max_value: int, help_text: str = "") -> serializers.IntegerFi
     )
 
 
-class LogInputSerializer(serializers.Serializer):
+DONE_COUNTS = ("sets_done", "reps_done", "hold_seconds_done", "duration_seconds_done")
+
+
+class LogInputSerializer(StrictSerializer):
     id = serializers.UUIDField(help_text="Made by the app; sending the same log again is safe.")
     item = serializers.IntegerField(
         min_value=1, max_value=DB_ID_MAX, help_text="An item id from /me/today."
@@ -166,14 +176,16 @@ class LogInputSerializer(serializers.Serializer):
     date = serializers.DateField(
         help_text="The local date the exercise counts for; not after tomorrow."
     )
-    completed = serializers.BooleanField()
+    completed = serializers.BooleanField(
+        help_text="false records a skipped exercise: its *_done counts must then be 0 or absent."
+    )
     sets_done = optional_count(100)
     reps_done = optional_count(1000)
     hold_seconds_done = optional_count(3600)
     duration_seconds_done = optional_count(86400)
     pain = optional_count(10, "0 (none) to 10 (worst imaginable).")
     difficulty = optional_count(10, "Rate of perceived exertion, 0 to 10.")
-    note = serializers.CharField(
+    note = FreeTextField(
         max_length=2000, required=False, allow_blank=True, allow_null=True, default=""
     )
     performed_at = serializers.DateTimeField(help_text="ISO 8601 instant; not in the future.")
@@ -197,8 +209,17 @@ class LogInputSerializer(serializers.Serializer):
     def validate_note(self, value: str | None) -> str:
         return value or ""
 
+    def validate(self, attrs):
+        if not attrs["completed"]:
+            done = [name for name in DONE_COUNTS if attrs.get(name)]
+            if done:
+                raise serializers.ValidationError(
+                    {name: ["A log that is not completed records nothing done."] for name in done}
+                )
+        return attrs
 
-class LogBatchSerializer(serializers.Serializer):
+
+class LogBatchSerializer(StrictSerializer):
     logs = BoundedListField(
         child=LogInputSerializer(),
         min_length=1,

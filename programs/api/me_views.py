@@ -74,9 +74,15 @@ class DaysView(PatientView):
         description=f"At most {MAX_DAYS_PER_CALL} days per call, oldest first.",
         parameters=[
             OpenApiParameter(
-                "from", OpenApiTypes.DATE, description="First date. Default: `to` minus 29 days."
+                "from",
+                OpenApiTypes.DATE,
+                description="First date, within 366 days of today. Default: `to` minus 29 days.",
             ),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="Last date. Default: today."),
+            OpenApiParameter(
+                "to",
+                OpenApiTypes.DATE,
+                description="Last date, within 366 days of today. Default: today.",
+            ),
         ],
         responses={200: DaySerializer(many=True), 400: INVALID, **AUTH_ERRORS},
         tags=["me"],

@@ -1,7 +1,9 @@
 import datetime as dt
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.strict import StrictSerializer
 from programs.api.item_serializers import (
     MAX_ITEMS,
     ProgramLineInSerializer,
@@ -19,6 +21,21 @@ def _sane_date(value: dt.date) -> dt.date:
     if not MIN_DATE <= value <= MAX_DATE:
         raise serializers.ValidationError(f"Use a date between {MIN_DATE} and {MAX_DATE}.")
     return value
+
+
+BOUNDED_DATE_SCHEMA = {
+    "type": "string",
+    "format": "date",
+    "pattern": "^(20[0-9][0-9]|2100)-[0-9][0-9]-[0-9][0-9]$",
+    "description": f"A date from {MIN_DATE} to {MAX_DATE}.",
+}
+
+
+@extend_schema_field(BOUNDED_DATE_SCHEMA)
+class BoundedDateField(serializers.DateField):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(_sane_date)
 
 
 class PauseOutSerializer(serializers.Serializer):
@@ -43,7 +60,7 @@ class ProgramOutSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class ProgramInSerializer(serializers.Serializer):
+class ProgramInSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     template = serializers.IntegerField(
         required=False,
@@ -51,8 +68,8 @@ class ProgramInSerializer(serializers.Serializer):
         min_value=1,
         help_text="A protocol to copy the lines from.",
     )
-    start_date = serializers.DateField(validators=[_sane_date])
-    end_date = serializers.DateField(required=False, allow_null=True, validators=[_sane_date])
+    start_date = BoundedDateField()
+    end_date = BoundedDateField(required=False, allow_null=True)
     items = serializers.ListField(
         child=ProgramLineInSerializer(),
         required=False,
@@ -74,9 +91,9 @@ class ProgramInSerializer(serializers.Serializer):
         return attrs
 
 
-class ProgramPatchSerializer(serializers.Serializer):
+class ProgramPatchSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200, required=False)
-    end_date = serializers.DateField(required=False, allow_null=True, validators=[_sane_date])
+    end_date = BoundedDateField(required=False, allow_null=True)
     items = serializers.ListField(
         child=ProgramLineInSerializer(),
         required=False,

@@ -12,10 +12,12 @@ from rest_framework.response import Response
 
 from config.api.errors import problem
 from config.api.schema import problems
+from config.api.strict import ISO_DATE
 from patients.api.clinician import ClinicianAPIMixin
 from patients.models import AuditEvent
 from patients.timezones import local_today
 from programs.api.program_serializers import (
+    BOUNDED_DATE_SCHEMA,
     MAX_DATE,
     MAX_REPORT_DAYS,
     MIN_DATE,
@@ -209,9 +211,11 @@ class ProgramCompleteView(ProgramTransitionView):
 
 def _date_param(request, name: str) -> dt.date | None:
     raw = request.query_params.get(name)
-    if not raw:
+    if raw is None:
         return None
     try:
+        if not ISO_DATE.fullmatch(raw):
+            raise ValueError(raw)
         value = dt.date.fromisoformat(raw)
     except ValueError:
         raise ValidationError({name: ["Use a date as YYYY-MM-DD."]}) from None
@@ -228,9 +232,14 @@ class PatientAdherenceView(ClinicianAPIMixin, generics.GenericAPIView):
         parameters=[
             PATIENT_ID,
             OpenApiParameter(
-                "from", dt.date, description="First local date; default 29 days before `to`."
+                "from",
+                BOUNDED_DATE_SCHEMA,
+                description="First local date; default 29 days before `to`. "
+                f"At most {MAX_REPORT_DAYS} days per call.",
             ),
-            OpenApiParameter("to", dt.date, description="Last local date; default today."),
+            OpenApiParameter(
+                "to", BOUNDED_DATE_SCHEMA, description="Last local date; default today."
+            ),
         ],
         responses={200: AdherenceReportSerializer, **problems(400, 401, 403, 404)},
     )

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from config.api.strict import FreeTextField, StrictSerializer
 from programs.api.item_serializers import MAX_ITEMS, LineOutSerializer, TemplateLineInSerializer
 
 
@@ -17,9 +18,9 @@ class TemplateOutSerializer(serializers.Serializer):
         return "global" if template.clinic_id is None else "clinic"
 
 
-class TemplateInSerializer(serializers.Serializer):
+class TemplateInSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    description = FreeTextField(required=False, allow_blank=True, max_length=10000)
     items = TemplateLineInSerializer(many=True, max_length=MAX_ITEMS)
 
     def validate_items(self, items):

@@ -69,7 +69,7 @@ def test_days_accept_exactly_92_days(patient_client, item):
         ({"from": "2026-11-25", "to": "2026-11-24"}, "from"),
         ({"from": "25/11/2026"}, "from"),
         ({"to": "2026-02-30"}, "to"),
-        ({"from": "0001-01-01"}, "to"),
+        ({"from": "0001-01-01"}, "from"),
     ],
 )
 def test_days_bad_ranges_answer_400(patient_client, query, field):

@@ -79,7 +79,8 @@ def test_an_existing_session_is_reused(patient_client, patient, item):
 
 
 def test_replays_create_nothing_and_answer_the_same(patient_client, item):
-    batch = [log(item), log(item, pain=None), log(item, completed=False)]
+    skipped = log(item, completed=False, sets_done=None, reps_done=None)
+    batch = [log(item), log(item, pain=None), skipped]
     assert post(patient_client, batch).json() == {"created": 3, "duplicates": 0, "conflicts": []}
     for _ in range(3):
         response = post(patient_client, batch)
