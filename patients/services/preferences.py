@@ -7,6 +7,7 @@ from enum import Enum
 from django.core.exceptions import ValidationError
 
 from patients.models import Patient
+from patients.signals import patient_timezone_changed
 from patients.timezones import validate_timezone_name
 
 REMINDER_CHANNELS = ("push", "email")
@@ -94,8 +95,5 @@ def patient_preferences_update(
     if fields:
         patient.save(update_fields=[*fields, "updated_at"])
     if timezone is not None:
-        # Imported here: patients is the lower layer and must not need programs to load.
-        from programs.selectors.today_cache import today_cache_bump
-
-        today_cache_bump(patient_ids=[patient.pk])
+        patient_timezone_changed.send(sender=Patient, patient=patient)
     return patient
