@@ -49,6 +49,9 @@ class TodayItemSerializer(serializers.Serializer):
     exercise = TodayExerciseSerializer()
     dose = DoseSerializer()
     times_per_day = serializers.IntegerField()
+    notes = serializers.CharField(
+        allow_blank=True, help_text="The clinician's note on this line; empty when none."
+    )
     done_count = serializers.IntegerField(help_text="Completed logs of this item on `date`.")
     done = serializers.BooleanField(help_text="done_count >= times_per_day.")
 
