@@ -83,6 +83,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "patients.User"
+AUTHENTICATION_BACKENDS = ["patients.backends.EmailBackend"]
+# The email is unique among active accounts only (a partial unique constraint, see
+# patients.models.User), which Django's check cannot see; EmailBackend signs in by it.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 
 TEMPLATES = [
     {
