@@ -30,12 +30,26 @@ class UserManager(BaseUserManager):
         extra.update(is_staff=True, is_superuser=True)
         return self._create_user(email, password, **extra)
 
+    def get_by_natural_key(self, email):
+        # An address is on one active row at most; inactive rows may share it (an
+        # invite that could not be used, see patients.services.patients).
+        user = self.filter(email=email).order_by("-is_active", "pk").first()
+        if user is None:
+            raise self.model.DoesNotExist(f"No user with email {email!r}.")
+        return user
+
 
 class User(AbstractUser):
-    """Everyone signs in with an email address; there is no username."""
+    """Everyone signs in with an email address; there is no username.
+
+    An address belongs to one active account. Inactive rows may repeat it: a clinic
+    that invites an address which already has an account elsewhere gets a patient
+    whose account stays inactive (its invite cannot be redeemed), and the address's
+    owner is told by email, so the clinic never learns the address was taken.
+    """
 
     username = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField("email address", db_index=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -43,7 +57,11 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=models.Q(is_active=True), name="user_email_ci_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.email

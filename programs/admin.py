@@ -25,6 +25,16 @@ from programs.models import (
     mask_to_days,
 )
 from programs.services.alerts import HIGH_PAIN
+from programs.services.programs import program_complete, program_pause, program_resume
+
+# A status change in the admin goes through the same service as the API's, so a
+# pause always leaves its date range and a completion its end date.
+STATUS_SERVICES = {
+    (Program.Status.ACTIVE, Program.Status.PAUSED): program_pause,
+    (Program.Status.PAUSED, Program.Status.ACTIVE): program_resume,
+    (Program.Status.ACTIVE, Program.Status.COMPLETED): program_complete,
+    (Program.Status.PAUSED, Program.Status.COMPLETED): program_complete,
+}
 
 
 class LinesField(forms.CharField):
@@ -252,7 +262,23 @@ class ProgramAdminForm(forms.ModelForm):
         template = cleaned.get("template")
         if patient and template and template.clinic_id not in (None, patient.clinic_id):
             self.add_error("template", "This protocol belongs to another clinic.")
+        self._check_status_change(cleaned.get("status"))
         return cleaned
+
+    def _check_status_change(self, status: str | None) -> None:
+        if status is None:
+            return
+        if self.instance.pk is None:
+            if status != Program.Status.ACTIVE:
+                self.add_error("status", "A new program starts active; pause it once saved.")
+            return
+        current = self.instance.status
+        if status != current and (current, status) not in STATUS_SERVICES:
+            self.add_error(
+                "status",
+                f"A {Program.Status(current).label.lower()} program cannot become "
+                f"{Program.Status(status).label.lower()}.",
+            )
 
 
 @admin.register(Program)
@@ -307,7 +333,13 @@ class ProgramAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        status = obj.status
+        if change and "status" in form.changed_data:
+            obj.status = form.initial["status"]  # the service makes the change below
         super().save_model(request, obj, form, change)
+        service = STATUS_SERVICES.get((obj.status, status))
+        if service is not None:
+            obj.status = service(program=obj).status
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProgramItem:

@@ -46,6 +46,36 @@ def item_scheduled_on(
     )
 
 
+def line_unscheduled_reason(
+    rows: Iterable[ProgramItem],
+    program: Program,
+    pauses: Iterable[ProgramPause],
+    day: dt.date,
+    today: dt.date,
+) -> str | None:
+    """Why no row of one line (the rows sharing a key) is scheduled on `day`, or None
+    when one is. Logs count by line, so a log made for any row of it counts."""
+    rows, pauses = list(rows), list(pauses)
+    if any(item_scheduled_on(row, program, pauses, day, today) for row in rows):
+        return None
+    if day < program.start_date:
+        return f"The program starts on {program.start_date.isoformat()}; nothing is due before."
+    if program.end_date is not None and day > program.end_date:
+        return f"The program ended on {program.end_date.isoformat()}; nothing is due after."
+    if day >= today and program.status != Program.Status.ACTIVE:
+        return f"The program is {program.get_status_display().lower()}; nothing is due now."
+    if any(pause.start <= day and (pause.end is None or day < pause.end) for pause in pauses):
+        return "The program is paused on this day; nothing is due."
+    in_force = [
+        row
+        for row in rows
+        if row.valid_from <= day and (row.valid_until is None or day < row.valid_until)
+    ]
+    if not in_force:
+        return "This exercise was not in the program on this day."
+    return f"This exercise is not scheduled on {day.strftime('%A')}s."
+
+
 def scheduled_on_q(day: dt.date, today: dt.date, prefix: str = "") -> Q:
     """A filter on ProgramItem (or, with prefix='items__' etc., a related model)."""
     p = prefix

@@ -84,6 +84,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "patients.User"
+AUTHENTICATION_BACKENDS = ["patients.backends.EmailBackend"]
+# The email is unique among active accounts only (a partial unique constraint, see
+# patients.models.User), which Django's check cannot see; EmailBackend signs in by it.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 
 TEMPLATES = [
     {
@@ -275,7 +279,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own "django" handlers (a bare console line under DEBUG) would
+        # print every 4xx/5xx a second time beside the root handler: root only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # The rendered /me/today body is cached only where the cache is shared by every web

@@ -91,7 +91,9 @@ def me_data(patient: Patient) -> dict:
 
 class RemindersUpdateSerializer(StrictSerializer):
     enabled = serializers.BooleanField(required=False)
-    local_time = ClockTimeField(required=False, help_text="HH:MM, 00:00 to 23:59.")
+    local_time = ClockTimeField(
+        required=False, help_text="HH:MM, 00:00 to 23:59; not inside the quiet hours."
+    )
     channels = serializers.ListField(
         child=serializers.ChoiceField(choices=REMINDER_CHANNELS),
         required=False,

@@ -13,6 +13,8 @@ from patients.api.permissions import IsPatient
 from patients.models import Patient
 from patients.services.preferences import UNSET, patient_preferences_update
 
+# Service errors on these names belong under `reminders` in the answer.
+REMINDER_KEYS = ("channels", "quiet_hours", "local_time")
 AUTH_ERRORS = {
     401: OpenApiResponse(ProblemSerializer, description="No, bad or expired token."),
     403: OpenApiResponse(ProblemSerializer, description="The token is not a patient's."),
@@ -43,7 +45,10 @@ class MeView(PatientView):
         summary="Change the time zone or reminder settings",
         description=(
             "Partial update: only the keys given change, also inside `reminders`. "
-            "Other profile fields cannot be changed here (400 on that field)."
+            "Other profile fields cannot be changed here (400 on that field). "
+            "A reminder time inside the quiet hours is refused (400 on "
+            "`reminders.local_time`, or on `reminders.quiet_hours` when they are what "
+            "changed): such a reminder would never arrive."
         ),
         request=MeUpdateSerializer,
         responses={
@@ -73,7 +78,7 @@ class MeView(PatientView):
             )
         except DjangoValidationError as exc:
             errors = exc.message_dict
-            nested = {k: v for k, v in errors.items() if k in ("channels", "quiet_hours")}
+            nested = {k: v for k, v in errors.items() if k in REMINDER_KEYS}
             top = {k: v for k, v in errors.items() if k not in nested}
             raise exceptions.ValidationError(
                 {**top, **({"reminders": nested} if nested else {})}

@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
-from patients.models import ActivationCode, Patient
+from patients.models import ActivationCode, Patient, User
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read off a screen or an email and typed.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -46,7 +46,8 @@ def activation_code_redeem(*, code: str, password: str) -> Patient:
 
     The code row is locked and marked used in the same transaction, so two
     simultaneous activations with one code cannot both succeed.
-    Raises ActivationError for an unknown, used or expired code and Django's
+    Raises ActivationError for an unknown, used or expired code (and for the code of
+    an invite whose address signs in to another account) and Django's
     ValidationError for a password the validators reject.
     """
     now = timezone.now()
@@ -60,6 +61,13 @@ def activation_code_redeem(*, code: str, password: str) -> Patient:
         if activation is None:
             raise ActivationError("This code is not valid. Ask your clinic for a new one.")
         user = activation.patient.user
+        if not user.is_active and (
+            User.objects.filter(email__iexact=user.email, is_active=True)
+            .exclude(pk=user.pk)
+            .exists()
+        ):
+            # The address signs in to another account; its owner was told by email.
+            raise ActivationError("This code is not valid. Ask your clinic for a new one.")
         validate_password(password, user=user)
         user.set_password(password)
         user.is_active = True

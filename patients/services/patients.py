@@ -1,4 +1,13 @@
-"""Writes on a clinic's patients: create with an invite, update, re-invite."""
+"""Writes on a clinic's patients: create with an invite, update, re-invite.
+
+An address that already has an account in another clinic (or is a clinician's)
+is not refused: saying so would tell the clinic that this person is a patient
+somewhere. The patient is created as for any address, with an invite code, but
+their account stays inactive and the code cannot be redeemed (one address signs
+in to one account); instead of the invite, the address's owner gets an email
+saying which clinic tried to add them and to give that clinic another address.
+Only an address already used in the same clinic is refused.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -15,7 +24,9 @@ from patients.timezones import zone
 
 
 class EmailTaken(Exception):
-    """Another account already uses this email address (compared case-insensitively)."""
+    """Another account already uses this email address (compared case-insensitively).
+
+    patient_create raises it only for an address used in the same clinic."""
 
 
 class AlreadyActivated(Exception):
@@ -35,6 +46,22 @@ def email_taken(email: str, *, exclude_user_id: int | None = None) -> bool:
     return users.exists()
 
 
+def email_in_clinic(email: str, *, clinic: Clinic) -> bool:
+    """The address is a patient's or a clinician's of this clinic."""
+    users = User.objects.filter(email__iexact=email)
+    return (
+        users.filter(patient__clinic=clinic).exists()
+        or users.filter(clinician__clinic=clinic).exists()
+    )
+
+
+def address_has_account(user: User) -> bool:
+    """Another, active account signs in with this user's address."""
+    return (
+        User.objects.filter(email__iexact=user.email, is_active=True).exclude(pk=user.pk).exists()
+    )
+
+
 def patient_create(
     *,
     clinic: Clinic,
@@ -46,14 +73,24 @@ def patient_create(
 ) -> tuple[Patient, Invite]:
     """A patient who cannot sign in until they redeem the emailed invite code.
 
-    The invite email leaves only once the transaction has committed.
+    The invite email leaves only once the transaction has committed. Raises
+    EmailTaken when the address is already used in this clinic; an address with an
+    account elsewhere is handled as the module says.
     """
     email = User.objects.normalize_email(email).lower()
-    if email_taken(email):
-        raise EmailTaken(email)
     try:
         with transaction.atomic():
-            user = User(email=email, first_name=first_name, last_name=last_name)
+            # The clinic's patient creations take turns, so one address is added once.
+            list(Clinic.objects.select_for_update().filter(pk=clinic.pk).values_list("pk"))
+            if email_in_clinic(email, clinic=clinic):
+                raise EmailTaken(email)
+            taken_elsewhere = User.objects.filter(email__iexact=email, is_active=True).exists()
+            user = User(
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                is_active=not taken_elsewhere,
+            )
             user.set_unusable_password()
             user.save()
             patient = Patient.objects.create(
@@ -79,8 +116,28 @@ def patient_invite(*, patient: Patient) -> Invite:
 def _invite(patient: Patient) -> Invite:
     code = activation_code_issue(patient=patient)
     invite = Invite(code=code, expires_at=timezone.now() + CODE_TTL)
-    transaction.on_commit(lambda: invite_email_send(patient=patient, invite=invite))
+    if not patient.user.is_active and address_has_account(patient.user):
+        transaction.on_commit(lambda: account_exists_email_send(patient=patient))
+    else:
+        transaction.on_commit(lambda: invite_email_send(patient=patient, invite=invite))
     return invite
+
+
+def account_exists_email_send(*, patient: Patient) -> None:
+    """Tells an address's owner that a clinic tried to add them with it. Failures raise."""
+    context = {
+        "first_name": patient.user.first_name,
+        "clinic_name": patient.clinic.name,
+    }
+    message = EmailMultiAlternatives(
+        subject=render_to_string("patients/email/account_exists_subject.txt", context).strip(),
+        body=render_to_string("patients/email/account_exists.txt", context),
+        to=[patient.user.email],
+    )
+    message.attach_alternative(
+        render_to_string("patients/email/account_exists.html", context), "text/html"
+    )
+    message.send(fail_silently=False)
 
 
 def invite_email_send(*, patient: Patient, invite: Invite) -> None:

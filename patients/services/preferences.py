@@ -7,6 +7,7 @@ from enum import Enum
 from django.core.exceptions import ValidationError
 
 from patients.models import Patient
+from patients.signals import patient_timezone_changed
 from patients.timezones import validate_timezone_name
 
 REMINDER_CHANNELS = ("push", "email")
@@ -19,6 +20,35 @@ class Unset(Enum):
 
 
 UNSET = Unset.UNSET
+
+
+def in_quiet_hours(at: dt.time, start: dt.time, end: dt.time) -> bool:
+    """Whether wall-clock `at` falls in [start, end), which may run past midnight."""
+    if start < end:
+        return start <= at < end
+    return at >= start or at < end
+
+
+def _refuse_reminder_in_quiet_hours(patient: Patient, *, time_changed: bool) -> None:
+    """A reminder due inside quiet hours would wait for their end, which is often the
+    next day: the patient would never be reminded. Name the field that was changed."""
+    start, end, at = patient.quiet_start, patient.quiet_end, patient.reminder_time
+    if start is None or end is None or not in_quiet_hours(at, start, end):
+        return
+    span = f"{start:%H:%M}-{end:%H:%M}"
+    if time_changed:
+        raise ValidationError(
+            {
+                "local_time": f"{at:%H:%M} is inside your quiet hours ({span}), so no "
+                "reminder would arrive. Choose a time outside them."
+            }
+        )
+    raise ValidationError(
+        {
+            "quiet_hours": f"Quiet hours {span} would cover your reminder time "
+            f"({at:%H:%M}), so no reminder would arrive. Move one of them."
+        }
+    )
 
 
 def patient_preferences_update(
@@ -60,11 +90,10 @@ def patient_preferences_update(
             )
         patient.quiet_start, patient.quiet_end = start, end
         fields += ["quiet_start", "quiet_end"]
+    if reminder_time is not None or quiet_hours is not UNSET:
+        _refuse_reminder_in_quiet_hours(patient, time_changed=reminder_time is not None)
     if fields:
         patient.save(update_fields=[*fields, "updated_at"])
     if timezone is not None:
-        # Imported here: patients is the lower layer and must not need programs to load.
-        from programs.selectors.today_cache import today_cache_bump
-
-        today_cache_bump(patient_ids=[patient.pk])
+        patient_timezone_changed.send(sender=Patient, patient=patient)
     return patient

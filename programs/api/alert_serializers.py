@@ -16,7 +16,8 @@ class AlertOutSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Alert.Status.choices)
     date = serializers.DateField(help_text="The patient's local date the alert is about.")
     detail = serializers.DictField(
-        help_text="high_pain: {pain, log_id, item_id}; missed_days: {days}; "
+        help_text="high_pain: {pain, log_id, item_id, exercise: {slug, name}, note} "
+        "(note: the patient's own words on that log, may be empty); missed_days: {days}; "
         "pain_rising: {recent_average, previous_average, window_days}."
     )
     created_at = serializers.DateTimeField()

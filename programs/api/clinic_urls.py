@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from programs.api import alert_views, exercise_views, patient_views, program_views, template_views
+from programs.api import (
+    alert_views,
+    exercise_views,
+    log_views,
+    patient_views,
+    program_views,
+    template_views,
+)
 
 urlpatterns = [
     path("patients", patient_views.PatientListCreateView.as_view(), name="patient-list"),
@@ -28,6 +35,7 @@ urlpatterns = [
         program_views.PatientAdherenceView.as_view(),
         name="patient-adherence",
     ),
+    path("patients/<int:pk>/logs", log_views.PatientLogsView.as_view(), name="patient-logs"),
     path("programs/<int:pk>", program_views.ProgramDetailView.as_view(), name="program-detail"),
     path("programs/<int:pk>/pause", program_views.ProgramPauseView.as_view(), name="program-pause"),
     path(

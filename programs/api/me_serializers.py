@@ -6,6 +6,7 @@ serializers here describe exactly that shape for the schema.
 
 import datetime as dt
 
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from config.api.strict import FreeTextField, StrictQuerySerializer, StrictSerializer
@@ -49,6 +50,9 @@ class TodayItemSerializer(serializers.Serializer):
     exercise = TodayExerciseSerializer()
     dose = DoseSerializer()
     times_per_day = serializers.IntegerField()
+    notes = serializers.CharField(
+        allow_blank=True, help_text="The clinician's note on this line; empty when none."
+    )
     done_count = serializers.IntegerField(help_text="Completed logs of this item on `date`.")
     done = serializers.BooleanField(help_text="done_count >= times_per_day.")
 
@@ -159,6 +163,25 @@ class BoundedListField(serializers.ListField):
         return super().to_internal_value(data)
 
 
+class OffsetDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 instant that says its UTC offset (or Z): a bare local time would
+    be read in the server's zone, not the device's, and land hours off."""
+
+    default_error_messages = {
+        "offset": "Include the UTC offset or Z, e.g. 2026-11-25T18:30:00+01:00.",
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None  # out-of-range parts: the parent's message
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("offset")
+        return super().to_internal_value(value)
+
+
 def optional_count(max_value: int, help_text: str = "") -> serializers.IntegerField:
     return serializers.IntegerField(
         min_value=0, max_value=max_value, required=False, allow_null=True, help_text=help_text
@@ -188,7 +211,9 @@ class LogInputSerializer(StrictSerializer):
     note = FreeTextField(
         max_length=2000, required=False, allow_blank=True, allow_null=True, default=""
     )
-    performed_at = serializers.DateTimeField(help_text="ISO 8601 instant; not in the future.")
+    performed_at = OffsetDateTimeField(
+        help_text="ISO 8601 instant with its UTC offset or Z; not in the future."
+    )
 
     def validate_date(self, value: dt.date) -> dt.date:
         today = self.context["today"]

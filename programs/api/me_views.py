@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -26,7 +27,7 @@ from programs.api.me_serializers import (
 )
 from programs.selectors.patient_day import patient_adherence, patient_days, patient_routine
 from programs.selectors.today_cache import today_body_cached
-from programs.services.logs import UnknownItems, log_batch_ingest
+from programs.services.logs import UnknownItems, UnscheduledLogs, log_batch_ingest
 
 UNKNOWN_ITEM = "No such item in your programs."
 INVALID = OpenApiResponse(ProblemSerializer, description="Invalid input (field errors).")
@@ -115,7 +116,10 @@ class LogsView(PatientView):
             "Up to 500 logs. Sending a batch again creates nothing more: each log "
             "already stored with the same content counts in `duplicates`, one stored "
             "with different content is listed in `conflicts` and left unchanged. "
-            "Any invalid log rejects the whole batch (400, errors keyed by index); "
+            "Any invalid log rejects the whole batch (400, errors keyed by index), "
+            "including a new log for a date its exercise is not scheduled on (before "
+            "the program starts, after it ends, paused, or not that weekday): "
+            "errors.logs.<index>.date says why. "
             "an item that is not in the patient's programs answers 404 the same way."
         ),
         request=LogBatchSerializer,
@@ -138,10 +142,18 @@ class LogsView(PatientView):
         )
         batch.is_valid(raise_exception=True)
         try:
-            result = log_batch_ingest(patient=patient, logs=batch.validated_data["logs"])
+            result = log_batch_ingest(
+                patient=patient,
+                logs=batch.validated_data["logs"],
+                today=batch.context["today"],
+            )
         except UnknownItems as exc:
             errors = {str(index): {"item": [UNKNOWN_ITEM]} for index in exc.indexes}
             return problem(404, UNKNOWN_ITEM, {"logs": errors})
+        except UnscheduledLogs as exc:
+            raise ValidationError(
+                {"logs": {str(index): {"date": [reason]} for index, reason in exc.reasons.items()}}
+            ) from exc
         return Response(LogBatchResultSerializer(result).data)
 
 

@@ -37,7 +37,7 @@ from programs.selectors.clinic import (
     patients_with_activity,
 )
 
-EMAIL_TAKEN = {"email": ["An account with this email address already exists."]}
+EMAIL_TAKEN = {"email": ["A patient or clinician of this clinic already uses this email address."]}
 
 
 class PatientFilter(django_filters.FilterSet):

@@ -16,6 +16,7 @@ from config.api.strict import ISO_DATE
 from patients.api.clinician import ClinicianAPIMixin
 from patients.models import AuditEvent
 from patients.timezones import local_today
+from programs.api.pause_serializers import PauseInSerializer
 from programs.api.program_serializers import (
     BOUNDED_DATE_SCHEMA,
     MAX_DATE,
@@ -37,6 +38,7 @@ from programs.selectors.clinic import (
 )
 from programs.services.programs import (
     ItemsInvalid,
+    PauseStartInvalid,
     ProgramStateError,
     program_assign,
     program_complete,
@@ -194,9 +196,30 @@ def _transition_schema(summary: str):
     )
 
 
-@_transition_schema("Pause from the patient's local today (active programs only)")
 class ProgramPauseView(ProgramTransitionView):
-    service = staticmethod(program_pause)
+    @extend_schema(
+        summary="Pause from the patient's local today, or from an earlier `from` date",
+        description=(
+            'Active programs only. The body is optional: `{"from": "YYYY-MM-DD"}` '
+            "starts the pause on an earlier local date so the days since show as "
+            "paused, not missed. `until` is refused (400): a pause lasts until resumed."
+        ),
+        parameters=[PROGRAM_ID],
+        request=PauseInSerializer,
+        responses={200: ProgramOutSerializer, **problems(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk):
+        program = self.get_program()
+        body = PauseInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            program = program_pause(program=program, start=body.validated_data.get("from"))
+        except ProgramStateError as exc:
+            return problem(409, str(exc))
+        except PauseStartInvalid as exc:
+            raise ValidationError({"from": [str(exc)]}) from exc
+        self.audit(AuditEvent.Action.UPDATE, [program.patient_id])
+        return self.render(program)
 
 
 @_transition_schema("Resume a paused program from the patient's local today")

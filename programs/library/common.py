@@ -3,8 +3,6 @@
 Kept free of Django imports so the data modules can be read (and tested) on their own.
 """
 
-MEDIA_BASE_URL = "https://media.hep.example/exercises"
-
 # ISO weekdays: Monday = 1 ... Sunday = 7.
 DAILY = [1, 2, 3, 4, 5, 6, 7]
 WEEKDAYS = [1, 2, 3, 4, 5]
@@ -25,8 +23,3 @@ ROLL_BESIDE_SPINE = (
     "Roll the muscles beside the spine only; never roll directly on the bony ridge down the "
     "middle of the back."
 )
-
-
-def video(slug: str) -> list[str]:
-    """The demonstration clip of an exercise, on our media host."""
-    return [f"{MEDIA_BASE_URL}/{slug}.mp4"]

@@ -1,6 +1,6 @@
 """Core: anti-extension work (the dead bug and plank chains, and the bird dog)."""
 
-from programs.library.common import KNEE_COMFORT, LEG_SYMPTOMS, PAIN_LIMIT, video
+from programs.library.common import KNEE_COMFORT, LEG_SYMPTOMS, PAIN_LIMIT
 
 EXERCISES = [
     {
@@ -32,7 +32,7 @@ EXERCISES = [
             "Rushing the taps and using momentum.",
         ],
         "cautions": [LEG_SYMPTOMS, PAIN_LIMIT],
-        "media_urls": video("dead-bug-heel-taps"),
+        "media_urls": [],
         "progression": "dead-bug-legs-only",
     },
     {
@@ -63,7 +63,7 @@ EXERCISES = [
             "Holding the breath through each repetition.",
         ],
         "cautions": [LEG_SYMPTOMS, PAIN_LIMIT],
-        "media_urls": video("dead-bug-legs-only"),
+        "media_urls": [],
         "regression": "dead-bug-heel-taps",
         "progression": "dead-bug",
     },
@@ -100,7 +100,7 @@ EXERCISES = [
             PAIN_LIMIT,
             "Keep the overhead reach short if your shoulder pinches.",
         ],
-        "media_urls": video("dead-bug"),
+        "media_urls": [],
         "regression": "dead-bug-legs-only",
         "progression": "dead-bug-banded",
     },
@@ -138,7 +138,7 @@ EXERCISES = [
             "Shortening the range without noticing as fatigue sets in.",
         ],
         "cautions": [LEG_SYMPTOMS, PAIN_LIMIT],
-        "media_urls": video("dead-bug-banded"),
+        "media_urls": [],
         "regression": "dead-bug",
     },
     {
@@ -169,7 +169,7 @@ EXERCISES = [
             "Holding the breath.",
         ],
         "cautions": [KNEE_COMFORT, LEG_SYMPTOMS],
-        "media_urls": video("knee-plank"),
+        "media_urls": [],
         "progression": "front-plank",
     },
     {
@@ -208,7 +208,7 @@ EXERCISES = [
             LEG_SYMPTOMS,
             "Return to the knee plank if the low back aches during the hold.",
         ],
-        "media_urls": video("front-plank"),
+        "media_urls": [],
         "regression": "knee-plank",
         "progression": "plank-shoulder-taps",
     },
@@ -248,7 +248,7 @@ EXERCISES = [
             LEG_SYMPTOMS,
             "Skip this variation if bearing weight on the hands hurts the wrists; use the forearm plank.",
         ],
-        "media_urls": video("plank-shoulder-taps"),
+        "media_urls": [],
         "regression": "front-plank",
     },
     {
@@ -284,6 +284,6 @@ EXERCISES = [
             "Rushing between sides without a pause.",
         ],
         "cautions": [KNEE_COMFORT, LEG_SYMPTOMS],
-        "media_urls": video("bird-dog"),
+        "media_urls": [],
     },
 ]

@@ -1,6 +1,6 @@
 """Running form drills and the everyday habits around running."""
 
-from programs.library.common import LEG_SYMPTOMS, video
+from programs.library.common import LEG_SYMPTOMS
 
 RUN_CAUTION = (
     "Run only at an effort where you could hold a conversation, and stop the run if back pain "
@@ -39,7 +39,7 @@ EXERCISES = [
             "Raise the cadence in small steps over several weeks; calves may feel it at first.",
             LEG_SYMPTOMS,
         ],
-        "media_urls": video("cadence-drill"),
+        "media_urls": [],
     },
     {
         "slug": "form-cue-check-in",
@@ -70,7 +70,7 @@ EXERCISES = [
             "Overthinking until the stride becomes stiff.",
         ],
         "cautions": [RUN_CAUTION],
-        "media_urls": video("form-cue-check-in"),
+        "media_urls": [],
     },
     {
         "slug": "easy-run-form-focus",
@@ -100,7 +100,7 @@ EXERCISES = [
             "Skipping the cool-down walk.",
         ],
         "cautions": [RUN_CAUTION, LEG_SYMPTOMS],
-        "media_urls": video("easy-run-form-focus"),
+        "media_urls": [],
     },
     {
         "slug": "arm-swing-drill",
@@ -130,7 +130,7 @@ EXERCISES = [
             "Shrugging the shoulders up.",
         ],
         "cautions": ["Keep the swing relaxed if the shoulder or neck aches."],
-        "media_urls": video("arm-swing-drill"),
+        "media_urls": [],
     },
     {
         "slug": "movement-break",
@@ -160,7 +160,7 @@ EXERCISES = [
             "Skipping breaks on busy days, when they matter most.",
         ],
         "cautions": ["Move within comfort; the aim is a change of position, not a stretch."],
-        "media_urls": video("movement-break"),
+        "media_urls": [],
     },
     {
         "slug": "hydration-electrolytes",
@@ -192,7 +192,7 @@ EXERCISES = [
         "cautions": [
             "Ask your doctor before adding salt if you have high blood pressure, heart or kidney disease, or have been told to limit salt or fluid.",
         ],
-        "media_urls": video("hydration-electrolytes"),
+        "media_urls": [],
     },
     {
         "slug": "gradual-mileage-ramp",
@@ -224,7 +224,7 @@ EXERCISES = [
         "cautions": [
             "Tell your clinician before increasing again if back pain has been 4/10 or more after runs.",
         ],
-        "media_urls": video("gradual-mileage-ramp"),
+        "media_urls": [],
     },
     {
         "slug": "rest-ice-heat-after-strain",
@@ -257,7 +257,7 @@ EXERCISES = [
             "Do not use ice or heat on skin that feels numb.",
             "Seek urgent medical care for numbness around the groin or buttocks, new trouble controlling bladder or bowel, or weakness in a leg.",
         ],
-        "media_urls": video("rest-ice-heat-after-strain"),
+        "media_urls": [],
     },
     {
         "slug": "footwear-check",
@@ -287,6 +287,6 @@ EXERCISES = [
             "Using running shoes for everyday wear so they wear out faster.",
         ],
         "cautions": ["Break in new shoes over a few short runs."],
-        "media_urls": video("footwear-check"),
+        "media_urls": [],
     },
 ]

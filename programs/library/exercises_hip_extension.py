@@ -1,6 +1,6 @@
 """Hip extension: bridges, lunges, squats and the hip hinge."""
 
-from programs.library.common import LEG_SYMPTOMS, PAIN_LIMIT, video
+from programs.library.common import LEG_SYMPTOMS, PAIN_LIMIT
 
 LOADED_CAUTION = (
     "Add weight only when every repetition of the set looks the same as the first; a heavier "
@@ -36,7 +36,7 @@ EXERCISES = [
             "Knees falling in or out.",
         ],
         "cautions": [LEG_SYMPTOMS, "Cramping in the back of the thigh: bring the heels closer."],
-        "media_urls": video("glute-bridge"),
+        "media_urls": [],
         "progression": "marching-bridge",
     },
     {
@@ -67,7 +67,7 @@ EXERCISES = [
             "Marching fast to get it over with.",
         ],
         "cautions": [LEG_SYMPTOMS, PAIN_LIMIT],
-        "media_urls": video("marching-bridge"),
+        "media_urls": [],
         "regression": "glute-bridge",
         "progression": "single-leg-bridge",
     },
@@ -99,7 +99,7 @@ EXERCISES = [
             "Pushing through the toes.",
         ],
         "cautions": [LEG_SYMPTOMS, PAIN_LIMIT],
-        "media_urls": video("single-leg-bridge"),
+        "media_urls": [],
         "regression": "marching-bridge",
     },
     {
@@ -130,7 +130,7 @@ EXERCISES = [
             "Dropping the back knee hard on the floor.",
         ],
         "cautions": [LEG_SYMPTOMS, "Shorten the depth if either knee complains."],
-        "media_urls": video("reverse-lunge"),
+        "media_urls": [],
         "progression": "walking-lunge",
     },
     {
@@ -161,7 +161,7 @@ EXERCISES = [
             "Knee collapsing inward on landing.",
         ],
         "cautions": [LEG_SYMPTOMS, "Clear the floor of trip hazards before you start."],
-        "media_urls": video("walking-lunge"),
+        "media_urls": [],
         "regression": "reverse-lunge",
     },
     {
@@ -192,7 +192,7 @@ EXERCISES = [
             "Over-arching the back when standing up.",
         ],
         "cautions": [LEG_SYMPTOMS, LOADED_CAUTION],
-        "media_urls": video("goblet-squat"),
+        "media_urls": [],
         "progression": "front-squat",
     },
     {
@@ -228,7 +228,7 @@ EXERCISES = [
             LOADED_CAUTION,
             "Learn this lift with your clinician or a coach and use safety arms in the rack.",
         ],
-        "media_urls": video("front-squat"),
+        "media_urls": [],
         "regression": "goblet-squat",
     },
     {
@@ -259,7 +259,7 @@ EXERCISES = [
             "Leaning back past upright at the finish.",
         ],
         "cautions": [LEG_SYMPTOMS, PAIN_LIMIT],
-        "media_urls": video("hip-hinge-drill"),
+        "media_urls": [],
         "progression": "romanian-deadlift",
     },
     {
@@ -291,7 +291,7 @@ EXERCISES = [
             "Hyperextending the back at the top.",
         ],
         "cautions": [LEG_SYMPTOMS, LOADED_CAUTION],
-        "media_urls": video("romanian-deadlift"),
+        "media_urls": [],
         "regression": "hip-hinge-drill",
     },
 ]

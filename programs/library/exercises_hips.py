@@ -1,6 +1,6 @@
 """Hip abductor strengthening and the hip and hamstring stretches."""
 
-from programs.library.common import KNEE_COMFORT, LEG_SYMPTOMS, PAIN_LIMIT, video
+from programs.library.common import KNEE_COMFORT, LEG_SYMPTOMS, PAIN_LIMIT
 
 STRETCH_CAUTION = (
     "A stretch should feel like a strong pull in the muscle, never sharp pain or pinching in "
@@ -36,7 +36,7 @@ EXERCISES = [
             "Rushing the repetitions.",
         ],
         "cautions": [LEG_SYMPTOMS, "Place a pillow between the knees if the hip is sore."],
-        "media_urls": video("clamshell"),
+        "media_urls": [],
         "progression": "banded-clamshell",
     },
     {
@@ -67,7 +67,7 @@ EXERCISES = [
             "Letting the feet drift apart.",
         ],
         "cautions": [LEG_SYMPTOMS, PAIN_LIMIT],
-        "media_urls": video("banded-clamshell"),
+        "media_urls": [],
         "regression": "clamshell",
     },
     {
@@ -98,7 +98,7 @@ EXERCISES = [
             "Hitching the hip up towards the ribs.",
         ],
         "cautions": [LEG_SYMPTOMS, PAIN_LIMIT],
-        "media_urls": video("side-lying-hip-abduction"),
+        "media_urls": [],
     },
     {
         "slug": "lateral-band-walk",
@@ -131,7 +131,7 @@ EXERCISES = [
             LEG_SYMPTOMS,
             "Move the band up to the knees if it hurts the ankles or shins.",
         ],
-        "media_urls": video("lateral-band-walk"),
+        "media_urls": [],
     },
     {
         "slug": "half-kneeling-hip-flexor-stretch",
@@ -161,7 +161,7 @@ EXERCISES = [
             "Holding the breath.",
         ],
         "cautions": [KNEE_COMFORT, STRETCH_CAUTION],
-        "media_urls": video("half-kneeling-hip-flexor-stretch"),
+        "media_urls": [],
         "progression": "couch-stretch",
     },
     {
@@ -196,7 +196,7 @@ EXERCISES = [
             STRETCH_CAUTION,
             "Skip this version if the bent knee is painful; stay with the half-kneeling stretch.",
         ],
-        "media_urls": video("couch-stretch"),
+        "media_urls": [],
         "regression": "half-kneeling-hip-flexor-stretch",
     },
     {
@@ -230,7 +230,7 @@ EXERCISES = [
             STRETCH_CAUTION,
             "Tingling or a pulling line down the back of the leg may be a nerve rather than the muscle: ease off and tell your clinician.",
         ],
-        "media_urls": video("hamstring-stretch"),
+        "media_urls": [],
     },
     {
         "slug": "figure-4-stretch",
@@ -261,6 +261,6 @@ EXERCISES = [
             "Pushing into pain at the knee of the crossed leg.",
         ],
         "cautions": [STRETCH_CAUTION, LEG_SYMPTOMS],
-        "media_urls": video("figure-4-stretch"),
+        "media_urls": [],
     },
 ]

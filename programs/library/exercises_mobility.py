@@ -1,6 +1,6 @@
 """Soft-tissue release with a foam roller, and thoracic (mid-back) mobility."""
 
-from programs.library.common import KNEE_COMFORT, LEG_SYMPTOMS, ROLL_BESIDE_SPINE, video
+from programs.library.common import KNEE_COMFORT, LEG_SYMPTOMS, ROLL_BESIDE_SPINE
 
 ROLLING_CAUTION = (
     "Rolling should feel like firm pressure, not pain; avoid bruised, swollen or recently "
@@ -41,7 +41,7 @@ EXERCISES = [
             "Rolling over the kneecap.",
         ],
         "cautions": [ROLLING_CAUTION, "Stay off the front of the hip bone and the groin crease."],
-        "media_urls": video("foam-roll-hip-flexors-quads"),
+        "media_urls": [],
     },
     {
         "slug": "foam-roll-glutes-piriformis",
@@ -71,7 +71,7 @@ EXERCISES = [
             "Holding the breath through tender areas.",
         ],
         "cautions": [ROLLING_CAUTION, LEG_SYMPTOMS],
-        "media_urls": video("foam-roll-glutes-piriformis"),
+        "media_urls": [],
     },
     {
         "slug": "foam-roll-thoracic-spine",
@@ -104,7 +104,7 @@ EXERCISES = [
             ROLLING_CAUTION,
             "Do not roll the neck or the low back with this exercise; the roller stays on the rib cage.",
         ],
-        "media_urls": video("foam-roll-thoracic-spine"),
+        "media_urls": [],
     },
     {
         "slug": "foam-roll-lumbar-extensors",
@@ -134,7 +134,7 @@ EXERCISES = [
             "Arching the back over the roller.",
         ],
         "cautions": [ROLL_BESIDE_SPINE, LEG_SYMPTOMS],
-        "media_urls": video("foam-roll-lumbar-extensors"),
+        "media_urls": [],
     },
     {
         "slug": "thoracic-extension-foam-roller",
@@ -167,7 +167,7 @@ EXERCISES = [
             "Stop if you feel pain at the front of the chest, or dizziness when tilting the head back.",
             ROLL_BESIDE_SPINE,
         ],
-        "media_urls": video("thoracic-extension-foam-roller"),
+        "media_urls": [],
     },
     {
         "slug": "open-book",
@@ -200,7 +200,7 @@ EXERCISES = [
             "Lower the arm if tingling runs into the hand.",
             "Keep the rotation gentle on a painful day.",
         ],
-        "media_urls": video("open-book"),
+        "media_urls": [],
     },
     {
         "slug": "quadruped-thoracic-rotation",
@@ -230,7 +230,7 @@ EXERCISES = [
             "Moving the neck rather than the rib cage.",
         ],
         "cautions": [KNEE_COMFORT, "Stop if the supporting wrist or shoulder hurts."],
-        "media_urls": video("quadruped-thoracic-rotation"),
+        "media_urls": [],
     },
     {
         "slug": "cat-camel",
@@ -263,7 +263,7 @@ EXERCISES = [
             KNEE_COMFORT,
             "Keep the arch shallow if bending backwards brings on back pain.",
         ],
-        "media_urls": video("cat-camel"),
+        "media_urls": [],
     },
     {
         "slug": "seated-thoracic-rotation",
@@ -293,6 +293,6 @@ EXERCISES = [
             "Yanking into the end of range.",
         ],
         "cautions": ["Use a chair that does not swivel.", "Keep the movement pain-free."],
-        "media_urls": video("seated-thoracic-rotation"),
+        "media_urls": [],
     },
 ]

@@ -1,6 +1,6 @@
 """Lateral core (the side plank chain) and anti-rotation / single-leg stabilisation."""
 
-from programs.library.common import KNEE_COMFORT, LEG_SYMPTOMS, PAIN_LIMIT, video
+from programs.library.common import KNEE_COMFORT, LEG_SYMPTOMS, PAIN_LIMIT
 
 PALLOF_CAUTIONS = [
     LEG_SYMPTOMS,
@@ -36,7 +36,7 @@ EXERCISES = [
             "Holding the breath.",
         ],
         "cautions": [KNEE_COMFORT, LEG_SYMPTOMS],
-        "media_urls": video("knee-side-plank"),
+        "media_urls": [],
         "progression": "side-plank",
     },
     {
@@ -70,7 +70,7 @@ EXERCISES = [
             LEG_SYMPTOMS,
             "Drop back to the knee version if the shoulder you are leaning on hurts.",
         ],
-        "media_urls": video("side-plank"),
+        "media_urls": [],
         "regression": "knee-side-plank",
         "progression": "side-plank-hip-dip",
     },
@@ -102,7 +102,7 @@ EXERCISES = [
             "Letting the chest roll forward.",
         ],
         "cautions": [LEG_SYMPTOMS, PAIN_LIMIT],
-        "media_urls": video("side-plank-hip-dip"),
+        "media_urls": [],
         "regression": "side-plank",
     },
     {
@@ -134,7 +134,7 @@ EXERCISES = [
             "Using a band so strong the body leans away.",
         ],
         "cautions": [KNEE_COMFORT, *PALLOF_CAUTIONS],
-        "media_urls": video("pallof-press-tall-kneeling"),
+        "media_urls": [],
         "progression": "pallof-press-half-kneeling",
     },
     {
@@ -165,7 +165,7 @@ EXERCISES = [
             "Front knee collapsing inward.",
         ],
         "cautions": [KNEE_COMFORT, *PALLOF_CAUTIONS],
-        "media_urls": video("pallof-press-half-kneeling"),
+        "media_urls": [],
         "regression": "pallof-press-tall-kneeling",
         "progression": "pallof-press-standing",
     },
@@ -197,7 +197,7 @@ EXERCISES = [
             "Shrugging the shoulders.",
         ],
         "cautions": PALLOF_CAUTIONS,
-        "media_urls": video("pallof-press-standing"),
+        "media_urls": [],
         "regression": "pallof-press-half-kneeling",
         "progression": "pallof-press-split-stance",
     },
@@ -234,7 +234,7 @@ EXERCISES = [
             "Rotating towards the anchor on the way back in.",
         ],
         "cautions": PALLOF_CAUTIONS,
-        "media_urls": video("pallof-press-split-stance"),
+        "media_urls": [],
         "regression": "pallof-press-standing",
     },
     {
@@ -269,7 +269,7 @@ EXERCISES = [
             LEG_SYMPTOMS,
             "Keep a wall or chair within reach until your balance is reliable.",
         ],
-        "media_urls": video("single-leg-rdl"),
+        "media_urls": [],
     },
     {
         "slug": "step-up",
@@ -302,7 +302,7 @@ EXERCISES = [
             LEG_SYMPTOMS,
             "Use a step that cannot slide and have a rail or wall nearby.",
         ],
-        "media_urls": video("step-up"),
+        "media_urls": [],
     },
     {
         "slug": "single-leg-balance",
@@ -335,6 +335,6 @@ EXERCISES = [
             "Stand within reach of support; stop if you feel dizzy.",
             LEG_SYMPTOMS,
         ],
-        "media_urls": video("single-leg-balance"),
+        "media_urls": [],
     },
 ]

@@ -148,12 +148,16 @@ def _check_exercise(entry: Mapping[str, Any], label: str, problems: list[str]) -
     equipment = entry.get("equipment")
     if isinstance(equipment, list) and Equipment.NONE in equipment and len(equipment) > 1:
         problems.append(f"{label}: equipment 'none' cannot be combined with other equipment")
-    for field in (*TEXT_LISTS, "media_urls"):
+    for field in TEXT_LISTS:
         values = entry.get(field)
         if not isinstance(values, list) or not values or not all(_is_text(v) for v in values):
             problems.append(f"{label}: {field} must be a non-empty list of non-empty text")
+    # The library ships text only: a clinic adds media of its own. An address that
+    # looks real but leads nowhere is worse than none.
     media = entry.get("media_urls")
-    if isinstance(media, list) and not all(str(url).startswith("https://") for url in media):
+    if not isinstance(media, list) or not all(_is_text(url) for url in media):
+        problems.append(f"{label}: media_urls must be a list of addresses")
+    elif not all(str(url).startswith("https://") for url in media):
         problems.append(f"{label}: media_urls must be https addresses")
     dose = entry.get("dose")
     if isinstance(dose, Mapping):

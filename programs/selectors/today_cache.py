@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from patients.models import Patient
+from patients.signals import patient_timezone_changed
 from programs.models import Exercise, ExerciseLog, Program, ProgramItem, ProgramPause
 
 TODAY_CACHE_SECONDS = 60
@@ -121,6 +122,13 @@ def _on_program_child_row(sender, instance, **kwargs) -> None:
 
 def _on_exercise_row(sender, instance, **kwargs) -> None:
     today_cache_bump_library()
+
+
+def _on_timezone_changed(sender, patient, **kwargs) -> None:
+    today_cache_bump(patient_ids=[patient.pk])
+
+
+patient_timezone_changed.connect(_on_timezone_changed, dispatch_uid="today_cache:timezone")
 
 
 for _name, _signal in (("save", post_save), ("delete", post_delete)):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from patients.models import Patient
 from patients.timezones import local_today
 from programs.adherence import DayStatus, day_statuses
-from programs.models import Alert, ExerciseLog, Program
+from programs.models import Alert, ExerciseLog, Program, ProgramItem
 
 HIGH_PAIN = 7
 
@@ -34,16 +34,33 @@ def _raise(*, patient_id: int, clinic_id: int, kind: str, date, detail: dict) ->
 
 
 def alerts_raise_high_pain(*, logs: Iterable[ExerciseLog], clinic_id: int) -> int:
-    """At once, when logs arrive: pain >= 7 opens a high-pain alert for the patient."""
+    """At once, when logs arrive: pain >= 7 opens a high-pain alert for the patient.
+
+    The alert names the exercise and carries the patient's note on that log, so the
+    clinician reads what hurt and what the patient said without another lookup."""
     worst: dict[int, ExerciseLog] = {}
     for log in logs:
         if log.pain is None or log.pain < HIGH_PAIN:
             continue
         if log.patient_id not in worst or log.pain > worst[log.patient_id].pain:
             worst[log.patient_id] = log
+    if not worst:
+        return 0
+    exercises = {
+        row["pk"]: {"slug": row["exercise__slug"], "name": row["exercise__name"]}
+        for row in ProgramItem.objects.filter(pk__in={log.item_id for log in worst.values()})
+        .order_by()
+        .values("pk", "exercise__slug", "exercise__name")
+    }
     created = 0
     for patient_id, log in worst.items():
-        detail = {"pain": log.pain, "log_id": str(log.pk), "item_id": log.item_id}
+        detail = {
+            "pain": log.pain,
+            "log_id": str(log.pk),
+            "item_id": log.item_id,
+            "exercise": exercises.get(log.item_id),
+            "note": log.note,
+        }
         created += _raise(
             patient_id=patient_id,
             clinic_id=clinic_id,

@@ -23,6 +23,7 @@ from patients.timezones import local_today
 from programs.models import (
     EVERY_DAY,
     PRESCRIPTION_LINE_FIELDS,
+    ExerciseLog,
     Laterality,
     Program,
     ProgramItem,
@@ -46,6 +47,10 @@ class ItemsInvalid(Exception):
 
 class ProgramStateError(Exception):
     """The status change or edit is not possible in the program's current status."""
+
+
+class PauseStartInvalid(Exception):
+    """A pause cannot start on the date asked for; the message says why."""
 
 
 def _line_of(row) -> dict:
@@ -259,15 +264,27 @@ def _comparable(line: dict) -> tuple:
     return tuple(line[name].pk if name == "exercise" else line[name] for name in LINE_FIELDS)
 
 
-def program_pause(*, program: Program, now: dt.datetime | None = None) -> Program:
-    """Nothing is scheduled or reminded from the patient's local today until resumed."""
+def program_pause(
+    *, program: Program, now: dt.datetime | None = None, start: dt.date | None = None
+) -> Program:
+    """Nothing is scheduled or reminded from `start` (default: the patient's local
+    today) until resumed.
+
+    An earlier `start` records days already gone as paused rather than missed (the
+    patient was ill since Monday); it may not reach before the program's start or an
+    earlier pause's end, nor over days the patient logged, whose logs would then
+    count nowhere. Raises PauseStartInvalid for such a date.
+    """
     with transaction.atomic():
         program = _locked(program)
         if program.status != Program.Status.ACTIVE:
             raise ProgramStateError(
                 f"Only an active program can be paused; this one is {program.status}."
             )
-        ProgramPause.objects.create(program=program, start=_effective_date(program, now))
+        effective = _effective_date(program, now)
+        if start is not None and start != effective:
+            _check_pause_start(program, start, effective)
+        ProgramPause.objects.create(program=program, start=start or effective)
         program.status = Program.Status.PAUSED
         program.save(update_fields=["status", "updated_at"])
         today_cache_bump(patient_ids=[program.patient_id])
@@ -305,6 +322,39 @@ def program_complete(*, program: Program, now: dt.datetime | None = None) -> Pro
         program.save(update_fields=fields)
         today_cache_bump(patient_ids=[program.patient_id])
     return program
+
+
+def _check_pause_start(program: Program, start: dt.date, effective: dt.date) -> None:
+    if start > effective:
+        raise PauseStartInvalid(
+            f"A pause starts today ({effective.isoformat()}) at the latest; "
+            "pause on the day it should begin."
+        )
+    if start < program.start_date:
+        raise PauseStartInvalid(
+            f"The program starts on {program.start_date.isoformat()}; "
+            "a pause cannot begin before it."
+        )
+    last_end = (
+        ProgramPause.objects.filter(program=program, end__gt=start)
+        .order_by("-end")
+        .values_list("end", flat=True)
+        .first()
+    )
+    if last_end is not None:
+        raise PauseStartInvalid(
+            f"An earlier pause lasted until {last_end.isoformat()}; start on or after it."
+        )
+    logged = (
+        ExerciseLog.objects.filter(item__program=program, date__gte=start, date__lt=effective)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if logged is not None:
+        raise PauseStartInvalid(
+            f"The patient logged exercises on {logged.isoformat()}; start the pause after that day."
+        )
 
 
 def _locked(program: Program) -> Program:

@@ -180,3 +180,40 @@ def test_schema_describes_the_patient_api(api_client, db):
         "/api/v1/me/adherence",
     ):
         assert f"{path}:" in text or (schema and path in schema["paths"])
+
+
+@pytest.mark.parametrize(
+    ("quiet", "at"),
+    [(("12:00", "14:00"), "12:00"), (("12:00", "14:00"), "13:59"), (("22:00", "07:00"), "23:30")],
+)
+def test_a_reminder_time_inside_quiet_hours_is_refused(patient_client, patient, quiet, at):
+    patient.quiet_start, patient.quiet_end = (dt.time.fromisoformat(t) for t in quiet)
+    patient.save()
+    response = patient_client.patch(ME, {"reminders": {"local_time": at}}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "reminders": {
+            "local_time": [
+                f"{at} is inside your quiet hours ({quiet[0]}-{quiet[1]}), so no reminder "
+                "would arrive. Choose a time outside them."
+            ]
+        }
+    }
+    patient.refresh_from_db()
+    assert patient.reminder_time == dt.time(18, 0)
+    edge = patient_client.patch(ME, {"reminders": {"local_time": quiet[1]}}, format="json")
+    assert edge.status_code == 200  # quiet hours end before their end time
+
+
+def test_quiet_hours_that_cover_the_reminder_time_are_refused(patient_client, patient):
+    body = {"reminders": {"quiet_hours": {"start": "17:00", "end": "19:00"}}}
+    response = patient_client.patch(ME, body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]["reminders"]) == ["quiet_hours"]
+    assert "reminder time (18:00)" in response.json()["errors"]["reminders"]["quiet_hours"][0]
+    patient.refresh_from_db()
+    assert patient.quiet_start is None
+    both = {"reminders": {"local_time": "20:00", "quiet_hours": {"start": "17:00", "end": "19:00"}}}
+    assert patient_client.patch(ME, both, format="json").status_code == 200
+    patient.refresh_from_db()
+    assert (patient.reminder_time, patient.quiet_start) == (dt.time(20, 0), dt.time(17, 0))

@@ -275,7 +275,8 @@ def test_every_exercise_has_every_field_filled():
                 exercise.default_duration_seconds,
             )
         ), label
-        assert exercise.media_urls == [f"https://media.hep.example/exercises/{label}.mp4"]
+        # Text only until a clinic adds media: no address that leads nowhere.
+        assert exercise.media_urls == [], label
 
 
 def test_every_category_and_driver_is_covered():

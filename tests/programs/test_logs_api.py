@@ -7,7 +7,7 @@ import time_machine
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from programs.models import Alert, ExerciseLog, Session
+from programs.models import Alert, ExerciseLog, ProgramPause, Session
 from tests import factories
 from tests.conftest import auth_client
 
@@ -309,3 +309,89 @@ def test_two_identical_batches_at_once_store_each_log_once():
     assert ExerciseLog.objects.filter(patient=patient).count() == 200
     assert Session.objects.filter(patient=patient).count() == 10
     assert Alert.objects.filter(patient=patient, kind="high_pain").count() == 1
+
+
+def test_performed_at_without_an_offset_is_refused(patient_client, item):
+    response = post(patient_client, [log(item), log(item, performed_at="2026-11-25T11:30:00")])
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "logs": {
+            "1": {"performed_at": ["Include the UTC offset or Z, e.g. 2026-11-25T18:30:00+01:00."]}
+        }
+    }
+    assert not ExerciseLog.objects.exists()
+    offset = log(item, performed_at="2026-11-25T13:30:00+02:00")
+    assert post(patient_client, [offset]).json()["created"] == 1
+    assert ExerciseLog.objects.get().performed_at == dt.datetime(
+        2026, 11, 25, 11, 30, tzinfo=dt.UTC
+    )
+
+
+def _only_error(response) -> tuple[str, str]:
+    assert response.status_code == 400, response.content
+    ((index, errors),) = response.json()["errors"]["logs"].items()
+    assert list(errors) == ["date"]
+    return index, errors["date"][0]
+
+
+def test_logs_for_days_the_line_is_not_scheduled_are_refused_by_index(patient, patient_client):
+    # Wednesday 2026-11-25; the program runs 2026-11-20 .. 2026-11-30.
+    program = factories.ProgramFactory(
+        patient=patient, start_date=dt.date(2026, 11, 20), end_date=dt.date(2026, 11, 30)
+    )
+    weekdays = factories.ProgramItemFactory(program=program, days_mask=0b0011111)  # Mon-Fri
+    ProgramPause.objects.create(program=program, start=dt.date(2026, 11, 23), end=WEDNESDAY)
+    at = "2026-11-19T12:00:00Z"
+    cases = [
+        (log(weekdays, date="2026-11-19", performed_at=at), "The program starts on 2026-11-20"),
+        (
+            log(weekdays, date="2026-11-22", performed_at=at),
+            "This exercise is not scheduled on Sundays",
+        ),
+        (log(weekdays, date="2026-11-23", performed_at=at), "The program is paused on this day"),
+    ]
+    for bad, reason in cases:
+        response = post(patient_client, [log(weekdays), bad])
+        index, message = _only_error(response)
+        assert index == "1"
+        assert message.startswith(reason)
+    assert not ExerciseLog.objects.exists()
+    assert post(patient_client, [log(weekdays, date="2026-11-20")]).json()["created"] == 1
+
+
+def test_a_log_after_the_program_ended_or_for_a_paused_program_is_refused(patient, patient_client):
+    ended = factories.ProgramFactory(
+        patient=patient, start_date=dt.date(2026, 11, 1), end_date=dt.date(2026, 11, 24)
+    )
+    line = factories.ProgramItemFactory(program=ended)
+    _, message = _only_error(post(patient_client, [log(line)]))
+    assert message.startswith("The program ended on 2026-11-24")
+    assert post(patient_client, [log(line, date="2026-11-24")]).json()["created"] == 1
+
+    paused = factories.ProgramFactory(
+        patient=patient, start_date=dt.date(2026, 11, 1), status="paused"
+    )
+    held = factories.ProgramItemFactory(program=paused)
+    _, message = _only_error(post(patient_client, [log(held)]))
+    assert message.startswith("The program is paused")
+
+
+def test_a_log_for_an_older_row_of_a_line_counts_on_the_days_the_line_is_due(
+    patient, patient_client
+):
+    program = factories.ProgramFactory(patient=patient, start_date=dt.date(2026, 11, 1))
+    old = factories.ProgramItemFactory(program=program, valid_until=WEDNESDAY)
+    factories.ProgramItemFactory(program=program, key=old.key, valid_from=WEDNESDAY, version=2)
+    # The app still showed the old row this morning: the log counts for the line.
+    assert post(patient_client, [log(old)]).json()["created"] == 1
+    other = factories.ProgramItemFactory(program=program, valid_from=WEDNESDAY)
+    _, message = _only_error(post(patient_client, [log(other, date="2026-11-24")]))
+    assert message == "This exercise was not in the program on this day."
+
+
+def test_a_replay_is_still_a_duplicate_once_the_day_is_no_longer_scheduled(patient_client, item):
+    first = log(item)
+    assert post(patient_client, [first]).json()["created"] == 1
+    item.program.status = "paused"
+    item.program.save()
+    assert post(patient_client, [first]).json() == {"created": 0, "duplicates": 1, "conflicts": []}

@@ -74,6 +74,12 @@ def test_a_program_edit_shows_at_once(patient_client, program, item):
     assert items_of(patient_client.get(TODAY).json())[0]["dose"]["sets"] == 5
 
 
+def test_a_changed_line_note_shows_at_once(patient_client, program, item):
+    assert items_of(patient_client.get(TODAY).json())[0]["notes"] == ""
+    program_update(program=program, data={"items": [{"key": item.key, "notes": "Knees soft."}]})
+    assert items_of(patient_client.get(TODAY).json())[0]["notes"] == "Knees soft."
+
+
 def test_a_pause_and_a_completion_show_at_once(patient_client, program, item):
     assert len(patient_client.get(TODAY).json()["programs"]) == 1
     program_pause(program=program)

@@ -1,8 +1,9 @@
 """`manage.py up`: everything a new user needs, in one command.
 
-Migrates, loads the exercise library, optionally creates demo data, then runs the
+Checks that the database and the broker answer (one clear line and exit if not),
+migrates, loads the exercise library, optionally creates demo data, then runs the
 web server (gunicorn), a Celery worker and Celery beat as child processes until
-Ctrl-C (or SIGTERM), and stops all of them cleanly.
+Ctrl-C, SIGTERM or SIGHUP (the terminal closed), and stops all of them cleanly.
 """
 
 import http.client
@@ -15,6 +16,9 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
+
+from config.health import check_broker
 
 STOP_TIMEOUT_SECONDS = 15
 READY_TIMEOUT_SECONDS = 60
@@ -34,6 +38,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, demo, web_only, **options):
+        self.check_database()
+        self.check_broker()  # the web server needs it too: /healthz and enqueued work
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database migrated: " + self.describe_database())
         call_command("load_library", stdout=self.stdout)
@@ -54,8 +60,10 @@ class Command(BaseCommand):
             nonlocal stopping
             stopping = True
 
-        signal.signal(signal.SIGINT, request_stop)
-        signal.signal(signal.SIGTERM, request_stop)
+        # The children run in sessions of their own, so a closed terminal's SIGHUP
+        # reaches only this command: it must stop them as Ctrl-C does.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, request_stop)
         try:
             base = f"http://{host}:{port}"
             if not self.wait_until_ready(host, port, children, lambda: stopping):
@@ -73,6 +81,28 @@ class Command(BaseCommand):
         finally:
             self.stop_children(children)
         self.stdout.write("Stopped.")
+
+    def check_database(self) -> None:
+        try:
+            connection.ensure_connection()
+        except DatabaseError as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            hint = ""
+            if "does not exist" in reason:
+                hint = f" Create it first: createdb {connection.settings_dict.get('NAME')}."
+            raise CommandError(
+                f"Cannot open the {self.describe_database()}: {reason}.{hint}"
+            ) from exc
+
+    def check_broker(self) -> None:
+        broker = settings.CELERY_BROKER_URL.split("@")[-1]
+        try:
+            check_broker()
+        except Exception as exc:  # any failure to reach the broker ends `up` here
+            raise CommandError(
+                f"The Celery broker at {broker} does not answer ({type(exc).__name__}: {exc}). "
+                "Start it, or unset REDIS_URL and CELERY_BROKER_URL for the embedded broker."
+            ) from exc
 
     def describe_database(self) -> str:
         db = settings.DATABASES["default"]
@@ -94,8 +124,8 @@ class Command(BaseCommand):
                 "2",
                 "--threads",
                 "4",
-                "--access-logfile",
-                "-",
+                # No access log: Django already logs every 4xx and 5xx once (with
+                # its path); an access line as well would log each of them twice.
             ],
         }
         if not web_only:

@@ -1,0 +1,11 @@
+"""Signals `patients` sends for the layers above it to act on.
+
+`patients` is the lowest app and imports nothing above it; work that belongs to
+`programs` or `notifications` is triggered through these instead.
+"""
+
+from django.dispatch import Signal
+
+# Sent with `patient` after its time zone changed (and was saved): the patient's
+# local today, and anything computed for it, is now another date.
+patient_timezone_changed = Signal()
