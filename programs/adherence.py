@@ -8,6 +8,10 @@ applies the rule of programs.scheduling in Python.
 Counts are occurrences: an item scheduled twice a day adds 2 to `scheduled`; a
 line's `done` is capped at what was scheduled, so logging an exercise three times
 does not make up for skipping another.
+
+Rates over a window come from `adherence_rates` only, so every screen that shows a
+number for the same days shows the same number: `days_complete_rate` (complete days
+/ counted days) and `items_done_rate` (occurrences done / scheduled on those days).
 """
 
 import datetime as dt
@@ -249,15 +253,46 @@ def _log_tallies(
     return tallies
 
 
-def completion_rate(days: Sequence[DayStatus], today: dt.date) -> float | None:
-    """Complete scheduled days / scheduled days, in percent, over `days` (which
-    end today): days before today count as they are; today counts only once it is
-    complete, because a day still in progress has not been missed. None when
-    nothing was scheduled."""
-    counted = [day for day in days if day.scheduled and (day.date < today or day.complete)]
+@dataclass(frozen=True, slots=True)
+class AdherenceRates:
+    """The two adherence rates of a window of days, in percent (0-100), None when no
+    day of the window counts. Both count the same days: scheduled days before today,
+    and today once it is complete (a day still in progress has not been missed).
+
+    - `days_complete_rate`: complete days / counted days;
+    - `items_done_rate`: occurrences done / occurrences scheduled on the counted days
+      (each line's done capped at what was scheduled).
+    """
+
+    days_complete_rate: float | None
+    items_done_rate: float | None
+
+
+NO_RATES = AdherenceRates(None, None)
+
+
+def _counts(day: DayStatus, today: dt.date) -> bool:
+    return day.scheduled > 0 and (day.date < today or day.done >= day.scheduled)
+
+
+def adherence_rates(days: Sequence[DayStatus], today: dt.date) -> AdherenceRates:
+    """The one definition of adherence, used by every endpoint and page: see
+    AdherenceRates."""
+    counted = complete = scheduled = done = 0
+    for day in days:
+        if _counts(day, today):
+            counted += 1
+            scheduled += day.scheduled
+            done += day.done
+            complete += day.done >= day.scheduled
     if not counted:
-        return None
-    return round(100 * sum(day.complete for day in counted) / len(counted), 1)
+        return NO_RATES
+    return AdherenceRates(round(100 * complete / counted, 1), round(100 * done / scheduled, 1))
+
+
+def completion_rate(days: Sequence[DayStatus], today: dt.date) -> float | None:
+    """The days-complete rate of `days` (see adherence_rates)."""
+    return adherence_rates(days, today).days_complete_rate
 
 
 def streaks(days: Sequence[DayStatus], today: dt.date) -> tuple[int, int]:

@@ -31,8 +31,9 @@ from patients.services.patients import (
     patient_invite,
     patient_update,
 )
+from programs.adherence import NO_RATES, AdherenceRates
 from programs.selectors.clinic import (
-    last_7_days_rates,
+    last_7_days_adherence,
     patients_for_clinic,
     patients_with_activity,
 )
@@ -72,7 +73,7 @@ def _instant(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-def patient_row(patient: Patient, rates: dict) -> dict:
+def patient_row(patient: Patient, rates: dict[int, AdherenceRates]) -> dict:
     """One row of the patient list, exactly as PatientOutSerializer describes it.
 
     The list renders up to a few hundred rows per page; building plain dicts costs a
@@ -80,6 +81,7 @@ def patient_row(patient: Patient, rates: dict) -> dict:
     give the same answer)."""
     user = patient.user
     clinician = patient.primary_clinician
+    adherence = rates.get(patient.pk, NO_RATES)
     primary = None
     if clinician is not None:
         clinician_user = clinician.user
@@ -96,7 +98,9 @@ def patient_row(patient: Patient, rates: dict) -> dict:
         "timezone": patient.timezone,
         "primary_clinician": primary,
         "activated": user.has_usable_password(),
-        "last_7_days": rates.get(patient.pk),
+        "last_7_days": adherence.days_complete_rate,
+        "days_complete_rate": adherence.days_complete_rate,
+        "items_done_rate": adherence.items_done_rate,
         "last_log_at": _instant(patient.last_log_at),
         "open_alerts": patient.open_alerts,
         "created_at": _instant(patient.created_at),
@@ -119,7 +123,7 @@ class PatientListCreateView(ClinicianAPIMixin, generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = patients_with_activity(patients=self.paginate_queryset(queryset))
-        rates = last_7_days_rates(patients=page)
+        rates = last_7_days_adherence(patients=page)
         self.audit(AuditEvent.Action.READ, [patient.pk for patient in page])
         return self.get_paginated_response([patient_row(patient, rates) for patient in page])
 
@@ -167,7 +171,7 @@ class PatientDetailView(ClinicianAPIMixin, generics.GenericAPIView):
         )
 
     def _render(self, patient):
-        rates = last_7_days_rates(patients=[patient])
+        rates = last_7_days_adherence(patients=[patient])
         return _render_patient(PatientDetailOutSerializer, patient, rates)
 
     @extend_schema(
