@@ -26,12 +26,13 @@ from django.utils import timezone
 
 from patients.models import Patient
 from patients.timezones import local_today
-from programs.models import ExerciseLog, ProgramItem, ProgramPause
-from programs.scheduling import item_scheduled_on
+from programs.models import ExerciseLog, Program, ProgramItem, ProgramPause
 
 
-@dataclass(frozen=True)
-class DayStatus:
+class DayStatus(NamedTuple):
+    """One local date of one patient. A named tuple: the patient list builds
+    thousands per page, and a frozen dataclass cost several times more to make."""
+
     date: dt.date
     scheduled: int
     done: int
@@ -92,6 +93,7 @@ class _ScheduleLines:
 
 
 Window = tuple[dt.date, dt.date]
+ONE_DAY = dt.timedelta(days=1)
 
 
 def date_range(start: dt.date, end: dt.date) -> Iterable[dt.date]:
@@ -132,28 +134,69 @@ def _day_statuses(
     end = max(window[1] for window in windows.values())
     schedules_of, line_of_item = _schedules(ids, start, end)
     tallies = _log_tallies(windows, line_of_item)
+    dates_of: dict[Window, list[dt.date]] = {}  # patients of one zone share a window
 
     result = {}
     for patient in patients:
         patient_id = patient.pk
+        window = windows[patient_id]
+        dates = dates_of.get(window)
+        if dates is None:
+            dates = dates_of[window] = list(date_range(*window))
         today = local_today(patient.timezone, now)
-        schedules = schedules_of.get(patient_id, ())
+        scheduled = [0] * len(dates)
+        done = [0] * len(dates)
+        tally_of = tallies.get(patient_id, {})
+        for entry in schedules_of.get(patient_id, ()):
+            for index in scheduled_offsets(entry, dates[0], len(dates), today):
+                scheduled[index] += entry.times
+                tally = tally_of.get(dates[index])
+                if tally is not None:
+                    done_by_line = tally.done_by_line
+                    for line, times in entry.lines:
+                        done[index] += min(times, done_by_line.get(line, 0))
         statuses = []
-        for day in date_range(*windows[patient_id]):
-            tally = tallies.get((patient_id, day))
-            scheduled = done = 0
-            for entry in schedules:
-                if item_scheduled_on(entry.schedule, entry.program, entry.pauses, day, today):
-                    scheduled += entry.times
-                    if tally:
-                        for line, times in entry.lines:
-                            done += min(times, tally.done_by_line.get(line, 0))
+        for index, day in enumerate(dates):
+            tally = tally_of.get(day)
             if tally is None:
-                statuses.append(DayStatus(day, scheduled, done, None, False))
+                statuses.append(DayStatus(day, scheduled[index], done[index], None, False))
             else:
-                statuses.append(DayStatus(day, scheduled, done, tally.pain_average, True))
+                pain = tally.pain_average
+                statuses.append(DayStatus(day, scheduled[index], done[index], pain, True))
         result[patient_id] = statuses
     return result
+
+
+def scheduled_offsets(
+    entry: "_ScheduleLines", first: dt.date, count: int, today: dt.date
+) -> list[int]:
+    """The offsets i in 0..count-1 for which item_scheduled_on holds on first + i, for
+    the lines of `entry`: the same rule, worked out for a run of dates at once (the
+    patient list asks it for thousands of patient-days per page).
+    tests/programs/test_adherence.py checks the two agree."""
+    schedule, program = entry.schedule, entry.program
+    latest = program.end_date
+    if schedule.valid_until is not None:
+        last_valid = schedule.valid_until - ONE_DAY
+        latest = last_valid if latest is None else min(latest, last_valid)
+    if program.status != Program.Status.ACTIVE:
+        before_today = today - ONE_DAY
+        latest = before_today if latest is None else min(latest, before_today)
+    lo = max(0, (max(program.start_date, schedule.valid_from) - first).days)
+    hi = count - 1 if latest is None else min(count - 1, (latest - first).days)
+    mask, weekday = schedule.days_mask, first.weekday()  # weekday 0 is bit 0 (Monday)
+    offsets = [index for index in range(lo, hi + 1) if mask >> ((weekday + index) % 7) & 1]
+    if entry.pauses:
+        offsets = [
+            index
+            for index in offsets
+            if not any(
+                pause.start <= first + dt.timedelta(days=index)
+                and (pause.end is None or first + dt.timedelta(days=index) < pause.end)
+                for pause in entry.pauses
+            )
+        ]
+    return offsets
 
 
 def _schedules(
@@ -222,8 +265,8 @@ def _schedules(
 
 def _log_tallies(
     windows: dict[int, Window], line_of_item: dict[int, int]
-) -> dict[tuple[int, dt.date], _Tally]:
-    """{(patient id, date): its logs tallied} for every day with logs in each patient's
+) -> dict[int, dict[dt.date, _Tally]]:
+    """{patient id: {date: its logs tallied}} for every day with logs in each patient's
     own window: one query.
 
     The logs are read as plain tuples and counted here: a window holds a few logs per
@@ -234,15 +277,16 @@ def _log_tallies(
     in_windows = Q()
     for (start, end), ids in ids_by_window.items():
         in_windows |= Q(patient_id__in=ids, date__gte=start, date__lte=end)
-    tallies: dict[tuple[int, dt.date], _Tally] = {}
+    tallies: dict[int, dict[dt.date, _Tally]] = defaultdict(dict)
     for patient_id, day, item_id, completed, pain in (
         ExerciseLog.objects.filter(in_windows)
         .values_list("patient_id", "date", "item_id", "completed", "pain")
         .order_by()
     ):
-        tally = tallies.get((patient_id, day))
+        of_patient = tallies[patient_id]
+        tally = of_patient.get(day)
         if tally is None:
-            tally = tallies[(patient_id, day)] = _Tally({})
+            tally = of_patient[day] = _Tally({})
         if completed:
             line = line_of_item.get(item_id)
             if line is not None:  # else its program is not in force in the window
