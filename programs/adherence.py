@@ -2,8 +2,8 @@
 
 Everything adherence-related (the patient's /me/days and /me/adherence, the
 clinician's patient list and reports) is computed from `day_statuses`, which
-loads a patient set's items, pauses and per-day log tallies in three queries and
-applies the rule of programs.scheduling in Python.
+loads a patient set's items (with their pauses) and per-day log tallies in two
+queries and applies the rule of programs.scheduling in Python.
 
 Counts are occurrences: an item scheduled twice a day adds 2 to `scheduled`; a
 line's `done` is capped at what was scheduled, so logging an exercise three times
@@ -19,14 +19,20 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
-from patients.models import Patient
 from patients.timezones import local_today
-from programs.models import ExerciseLog, Program, ProgramItem, ProgramPause
+from programs.models import ExerciseLog, Program, ProgramItem
+
+
+class PatientRef(Protocol):
+    """What the functions below read of a patient: a Patient, or a lighter row."""
+
+    pk: int
+    timezone: str
 
 
 class DayStatus(NamedTuple):
@@ -102,17 +108,17 @@ def date_range(start: dt.date, end: dt.date) -> Iterable[dt.date]:
 
 
 def day_statuses(
-    *, patients: Sequence[Patient], start: dt.date, end: dt.date, now: dt.datetime | None = None
+    *, patients: Sequence[PatientRef], start: dt.date, end: dt.date, now: dt.datetime | None = None
 ) -> dict[int, list[DayStatus]]:
-    """{patient id: [DayStatus for each local date start..end]} in three queries."""
+    """{patient id: [DayStatus for each local date start..end]} in two queries."""
     return _day_statuses(patients, {patient.pk: (start, end) for patient in patients}, now)
 
 
 def recent_day_statuses(
-    *, patients: Sequence[Patient], days: int, now: dt.datetime | None = None
+    *, patients: Sequence[PatientRef], days: int, now: dt.datetime | None = None
 ) -> dict[int, list[DayStatus]]:
     """{patient id: [DayStatus of each of the patient's last `days` local dates, ending
-    today in their own zone]} in three queries."""
+    today in their own zone]} in two queries."""
     now = now or timezone.now()
     windows = {}
     for patient in patients:
@@ -122,7 +128,7 @@ def recent_day_statuses(
 
 
 def _day_statuses(
-    patients: Sequence[Patient], windows: dict[int, Window], now: dt.datetime | None
+    patients: Sequence[PatientRef], windows: dict[int, Window], now: dt.datetime | None
 ) -> dict[int, list[DayStatus]]:
     """Rows are read as tuples, not model instances: the clinician's patient list asks
     for hundreds of patients per page, and building models dominated its cost."""
@@ -203,18 +209,25 @@ def _schedules(
     ids: Sequence[int], start: dt.date, end: dt.date
 ) -> tuple[dict[int, list[_ScheduleLines]], dict[int, int]]:
     """({patient id: their items in force in start..end, grouped by schedule},
-    {item id: line number}) in two queries.
+    {item id: line number}) in one query.
 
     Every version of the lines of the programs in force is read, so a log counts for
     its line (program, key) even when it names a version retired before the window
-    (a log made before a mid-day edit, or synced late)."""
+    (a log made before a mid-day edit, or synced late). The program's pauses that
+    touch the window come joined to its rows (an item appears once per such pause):
+    few programs have any, and a query of their own was one more round trip per page."""
     by_schedule: dict[tuple, _ScheduleLines] = {}
     line_numbers: dict[tuple[int, uuid.UUID], int] = {}
     line_of_item: dict[int, int] = {}
     programs: dict[int, _Program] = {}
+    pauses: dict[int, set[_Pause]] = defaultdict(set)
+    in_window = Q(program__pauses__start__lte=end) & (
+        Q(program__pauses__end__isnull=True) | Q(program__pauses__end__gt=start)
+    )
     rows = (
         ProgramItem.objects.filter(program__patient_id__in=ids, program__start_date__lte=end)
         .filter(Q(program__end_date__isnull=True) | Q(program__end_date__gte=start))
+        .annotate(pause=FilteredRelation("program__pauses", condition=in_window))
         .values_list(
             "program__patient_id",
             "program_id",
@@ -227,38 +240,37 @@ def _schedules(
             "valid_from",
             "valid_until",
             "days_mask",
+            "pause__start",
+            "pause__end",
         )
         .order_by()
     )
     for row in rows:
         patient_id, program_id, starts, ends, status, item_id, key, times, *schedule = row
+        valid_from, valid_until, days_mask, pause_start, pause_end = schedule
+        if pause_start is not None:
+            pauses[program_id].add(_Pause(pause_start, pause_end))
+        if item_id in line_of_item:
+            continue  # the same item again, joined to another pause
         line = line_numbers.setdefault((program_id, key), len(line_numbers))
         line_of_item[item_id] = line
-        valid_from, valid_until, days_mask = schedule
         if valid_from > end or (valid_until is not None and valid_until <= start):
             continue  # not in force in the window
-        entry = by_schedule.get((program_id, valid_from, valid_until, days_mask))
+        schedule_key = (program_id, valid_from, valid_until, days_mask)
+        entry = by_schedule.get(schedule_key)
         if entry is None:
             program = programs.get(program_id)
             if program is None:
                 program = programs[program_id] = _Program(starts, ends, status)
-            entry = by_schedule[(program_id, valid_from, valid_until, days_mask)] = _ScheduleLines(
-                _Schedule(*schedule), patient_id, program_id, program
+            entry = by_schedule[schedule_key] = _ScheduleLines(
+                _Schedule(valid_from, valid_until, days_mask), patient_id, program_id, program
             )
         entry.lines.append((line, times))
         entry.times += times
 
-    pauses: dict[int, list[_Pause]] = defaultdict(list)
-    for program_id, pause_start, pause_end in (
-        ProgramPause.objects.filter(program_id__in=programs, start__lte=end)
-        .filter(Q(end__isnull=True) | Q(end__gt=start))
-        .values_list("program_id", "start", "end")
-        .order_by()
-    ):
-        pauses[program_id].append(_Pause(pause_start, pause_end))
     schedules_of: dict[int, list[_ScheduleLines]] = defaultdict(list)
     for entry in by_schedule.values():
-        entry.pauses = pauses.get(entry.program_id, ())
+        entry.pauses = tuple(pauses.get(entry.program_id, ()))
         schedules_of[entry.patient_id].append(entry)
     return schedules_of, line_of_item
 

@@ -87,9 +87,9 @@ def test_query_count_does_not_grow_with_patients_or_days(db, django_assert_num_q
         return patients
 
     small, large = seed(1), seed(50)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         day_statuses(patients=small, start=WEDNESDAY, end=WEDNESDAY)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         result = day_statuses(
             patients=large, start=WEDNESDAY - dt.timedelta(days=89), end=WEDNESDAY
         )
@@ -122,3 +122,22 @@ def test_scheduled_offsets_agree_with_the_rule_day_by_day():
             if item_scheduled_on(schedule, program, pauses, first + dt.timedelta(index), today)
         ]
         assert scheduled_offsets(entry, first, count, today) == expected, (entry, count, today)
+
+
+def test_several_pauses_in_the_window_neither_double_lines_nor_hide_days(program):
+    from programs.models import ProgramPause
+
+    twice = factories.ProgramItemFactory(program=program, times_per_day=2)
+    factories.ProgramItemFactory(program=program, times_per_day=1)
+    monday = WEDNESDAY - dt.timedelta(days=9)
+    for start, end in ((0, 2), (4, 5), (30, None)):  # the last one starts after the window
+        ProgramPause.objects.create(
+            program=program,
+            start=monday + dt.timedelta(days=start),
+            end=None if end is None else monday + dt.timedelta(days=end),
+        )
+    factories.ExerciseLogFactory(item=twice, date=monday + dt.timedelta(days=3))
+    days = statuses(program.patient, monday, monday + dt.timedelta(days=6))
+    scheduled = [days[monday + dt.timedelta(days=n)].scheduled for n in range(7)]
+    assert scheduled == [0, 0, 3, 3, 0, 3, 3]
+    assert days[monday + dt.timedelta(days=3)].done == 1
