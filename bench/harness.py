@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var" / "bench"  # logs and scratch files of the runs (HEP_VAR_DIR too)
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_BASE_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "hep_bench")
 EXIT_PASS, EXIT_FAIL, EXIT_SKIP = 0, 1, 2
 _started = time.monotonic()
 
@@ -47,7 +48,7 @@ class BenchDatabase:
     """A database of its own, created empty and dropped at the end, whatever happens."""
 
     def __init__(self, name: str) -> None:
-        self.name = f"hep_bench_{name}_{os.getpid()}"
+        self.name = f"{DB_PREFIX}_{name}_{os.getpid()}"
         self.url = _url_with_db(PG_ADMIN_URL, self.name)
 
     def _admin(self):

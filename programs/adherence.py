@@ -2,12 +2,16 @@
 
 Everything adherence-related (the patient's /me/days and /me/adherence, the
 clinician's patient list and reports) is computed from `day_statuses`, which
-loads a patient set's items, pauses and per-day log tallies in three queries and
-applies the rule of programs.scheduling in Python.
+loads a patient set's items (with their pauses) and per-day log tallies in two
+queries and applies the rule of programs.scheduling in Python.
 
 Counts are occurrences: an item scheduled twice a day adds 2 to `scheduled`; a
 line's `done` is capped at what was scheduled, so logging an exercise three times
 does not make up for skipping another.
+
+Rates over a window come from `adherence_rates` only, so every screen that shows a
+number for the same days shows the same number: `days_complete_rate` (complete days
+/ counted days) and `items_done_rate` (occurrences done / scheduled on those days).
 """
 
 import datetime as dt
@@ -15,19 +19,26 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
-from patients.models import Patient
 from patients.timezones import local_today
-from programs.models import ExerciseLog, ProgramItem, ProgramPause
-from programs.scheduling import item_scheduled_on
+from programs.models import ExerciseLog, Program, ProgramItem
 
 
-@dataclass(frozen=True)
-class DayStatus:
+class PatientRef(Protocol):
+    """What the functions below read of a patient: a Patient, or a lighter row."""
+
+    pk: int
+    timezone: str
+
+
+class DayStatus(NamedTuple):
+    """One local date of one patient. A named tuple: the patient list builds
+    thousands per page, and a frozen dataclass cost several times more to make."""
+
     date: dt.date
     scheduled: int
     done: int
@@ -88,6 +99,7 @@ class _ScheduleLines:
 
 
 Window = tuple[dt.date, dt.date]
+ONE_DAY = dt.timedelta(days=1)
 
 
 def date_range(start: dt.date, end: dt.date) -> Iterable[dt.date]:
@@ -96,17 +108,17 @@ def date_range(start: dt.date, end: dt.date) -> Iterable[dt.date]:
 
 
 def day_statuses(
-    *, patients: Sequence[Patient], start: dt.date, end: dt.date, now: dt.datetime | None = None
+    *, patients: Sequence[PatientRef], start: dt.date, end: dt.date, now: dt.datetime | None = None
 ) -> dict[int, list[DayStatus]]:
-    """{patient id: [DayStatus for each local date start..end]} in three queries."""
+    """{patient id: [DayStatus for each local date start..end]} in two queries."""
     return _day_statuses(patients, {patient.pk: (start, end) for patient in patients}, now)
 
 
 def recent_day_statuses(
-    *, patients: Sequence[Patient], days: int, now: dt.datetime | None = None
+    *, patients: Sequence[PatientRef], days: int, now: dt.datetime | None = None
 ) -> dict[int, list[DayStatus]]:
     """{patient id: [DayStatus of each of the patient's last `days` local dates, ending
-    today in their own zone]} in three queries."""
+    today in their own zone]} in two queries."""
     now = now or timezone.now()
     windows = {}
     for patient in patients:
@@ -116,7 +128,7 @@ def recent_day_statuses(
 
 
 def _day_statuses(
-    patients: Sequence[Patient], windows: dict[int, Window], now: dt.datetime | None
+    patients: Sequence[PatientRef], windows: dict[int, Window], now: dt.datetime | None
 ) -> dict[int, list[DayStatus]]:
     """Rows are read as tuples, not model instances: the clinician's patient list asks
     for hundreds of patients per page, and building models dominated its cost."""
@@ -128,46 +140,94 @@ def _day_statuses(
     end = max(window[1] for window in windows.values())
     schedules_of, line_of_item = _schedules(ids, start, end)
     tallies = _log_tallies(windows, line_of_item)
+    dates_of: dict[Window, list[dt.date]] = {}  # patients of one zone share a window
 
     result = {}
     for patient in patients:
         patient_id = patient.pk
+        window = windows[patient_id]
+        dates = dates_of.get(window)
+        if dates is None:
+            dates = dates_of[window] = list(date_range(*window))
         today = local_today(patient.timezone, now)
-        schedules = schedules_of.get(patient_id, ())
+        scheduled = [0] * len(dates)
+        done = [0] * len(dates)
+        tally_of = tallies.get(patient_id, {})
+        for entry in schedules_of.get(patient_id, ()):
+            for index in scheduled_offsets(entry, dates[0], len(dates), today):
+                scheduled[index] += entry.times
+                tally = tally_of.get(dates[index])
+                if tally is not None:
+                    done_by_line = tally.done_by_line
+                    for line, times in entry.lines:
+                        done[index] += min(times, done_by_line.get(line, 0))
         statuses = []
-        for day in date_range(*windows[patient_id]):
-            tally = tallies.get((patient_id, day))
-            scheduled = done = 0
-            for entry in schedules:
-                if item_scheduled_on(entry.schedule, entry.program, entry.pauses, day, today):
-                    scheduled += entry.times
-                    if tally:
-                        for line, times in entry.lines:
-                            done += min(times, tally.done_by_line.get(line, 0))
+        for index, day in enumerate(dates):
+            tally = tally_of.get(day)
             if tally is None:
-                statuses.append(DayStatus(day, scheduled, done, None, False))
+                statuses.append(DayStatus(day, scheduled[index], done[index], None, False))
             else:
-                statuses.append(DayStatus(day, scheduled, done, tally.pain_average, True))
+                pain = tally.pain_average
+                statuses.append(DayStatus(day, scheduled[index], done[index], pain, True))
         result[patient_id] = statuses
     return result
+
+
+def scheduled_offsets(
+    entry: "_ScheduleLines", first: dt.date, count: int, today: dt.date
+) -> list[int]:
+    """The offsets i in 0..count-1 for which item_scheduled_on holds on first + i, for
+    the lines of `entry`: the same rule, worked out for a run of dates at once (the
+    patient list asks it for thousands of patient-days per page).
+    tests/programs/test_adherence.py checks the two agree."""
+    schedule, program = entry.schedule, entry.program
+    latest = program.end_date
+    if schedule.valid_until is not None:
+        last_valid = schedule.valid_until - ONE_DAY
+        latest = last_valid if latest is None else min(latest, last_valid)
+    if program.status != Program.Status.ACTIVE:
+        before_today = today - ONE_DAY
+        latest = before_today if latest is None else min(latest, before_today)
+    lo = max(0, (max(program.start_date, schedule.valid_from) - first).days)
+    hi = count - 1 if latest is None else min(count - 1, (latest - first).days)
+    mask, weekday = schedule.days_mask, first.weekday()  # weekday 0 is bit 0 (Monday)
+    offsets = [index for index in range(lo, hi + 1) if mask >> ((weekday + index) % 7) & 1]
+    if entry.pauses:
+        offsets = [
+            index
+            for index in offsets
+            if not any(
+                pause.start <= first + dt.timedelta(days=index)
+                and (pause.end is None or first + dt.timedelta(days=index) < pause.end)
+                for pause in entry.pauses
+            )
+        ]
+    return offsets
 
 
 def _schedules(
     ids: Sequence[int], start: dt.date, end: dt.date
 ) -> tuple[dict[int, list[_ScheduleLines]], dict[int, int]]:
     """({patient id: their items in force in start..end, grouped by schedule},
-    {item id: line number}) in two queries.
+    {item id: line number}) in one query.
 
     Every version of the lines of the programs in force is read, so a log counts for
     its line (program, key) even when it names a version retired before the window
-    (a log made before a mid-day edit, or synced late)."""
+    (a log made before a mid-day edit, or synced late). The program's pauses that
+    touch the window come joined to its rows (an item appears once per such pause):
+    few programs have any, and a query of their own was one more round trip per page."""
     by_schedule: dict[tuple, _ScheduleLines] = {}
     line_numbers: dict[tuple[int, uuid.UUID], int] = {}
     line_of_item: dict[int, int] = {}
     programs: dict[int, _Program] = {}
+    pauses: dict[int, set[_Pause]] = defaultdict(set)
+    in_window = Q(program__pauses__start__lte=end) & (
+        Q(program__pauses__end__isnull=True) | Q(program__pauses__end__gt=start)
+    )
     rows = (
         ProgramItem.objects.filter(program__patient_id__in=ids, program__start_date__lte=end)
         .filter(Q(program__end_date__isnull=True) | Q(program__end_date__gte=start))
+        .annotate(pause=FilteredRelation("program__pauses", condition=in_window))
         .values_list(
             "program__patient_id",
             "program_id",
@@ -180,46 +240,45 @@ def _schedules(
             "valid_from",
             "valid_until",
             "days_mask",
+            "pause__start",
+            "pause__end",
         )
         .order_by()
     )
     for row in rows:
         patient_id, program_id, starts, ends, status, item_id, key, times, *schedule = row
+        valid_from, valid_until, days_mask, pause_start, pause_end = schedule
+        if pause_start is not None:
+            pauses[program_id].add(_Pause(pause_start, pause_end))
+        if item_id in line_of_item:
+            continue  # the same item again, joined to another pause
         line = line_numbers.setdefault((program_id, key), len(line_numbers))
         line_of_item[item_id] = line
-        valid_from, valid_until, days_mask = schedule
         if valid_from > end or (valid_until is not None and valid_until <= start):
             continue  # not in force in the window
-        entry = by_schedule.get((program_id, valid_from, valid_until, days_mask))
+        schedule_key = (program_id, valid_from, valid_until, days_mask)
+        entry = by_schedule.get(schedule_key)
         if entry is None:
             program = programs.get(program_id)
             if program is None:
                 program = programs[program_id] = _Program(starts, ends, status)
-            entry = by_schedule[(program_id, valid_from, valid_until, days_mask)] = _ScheduleLines(
-                _Schedule(*schedule), patient_id, program_id, program
+            entry = by_schedule[schedule_key] = _ScheduleLines(
+                _Schedule(valid_from, valid_until, days_mask), patient_id, program_id, program
             )
         entry.lines.append((line, times))
         entry.times += times
 
-    pauses: dict[int, list[_Pause]] = defaultdict(list)
-    for program_id, pause_start, pause_end in (
-        ProgramPause.objects.filter(program_id__in=programs, start__lte=end)
-        .filter(Q(end__isnull=True) | Q(end__gt=start))
-        .values_list("program_id", "start", "end")
-        .order_by()
-    ):
-        pauses[program_id].append(_Pause(pause_start, pause_end))
     schedules_of: dict[int, list[_ScheduleLines]] = defaultdict(list)
     for entry in by_schedule.values():
-        entry.pauses = pauses.get(entry.program_id, ())
+        entry.pauses = tuple(pauses.get(entry.program_id, ()))
         schedules_of[entry.patient_id].append(entry)
     return schedules_of, line_of_item
 
 
 def _log_tallies(
     windows: dict[int, Window], line_of_item: dict[int, int]
-) -> dict[tuple[int, dt.date], _Tally]:
-    """{(patient id, date): its logs tallied} for every day with logs in each patient's
+) -> dict[int, dict[dt.date, _Tally]]:
+    """{patient id: {date: its logs tallied}} for every day with logs in each patient's
     own window: one query.
 
     The logs are read as plain tuples and counted here: a window holds a few logs per
@@ -230,15 +289,16 @@ def _log_tallies(
     in_windows = Q()
     for (start, end), ids in ids_by_window.items():
         in_windows |= Q(patient_id__in=ids, date__gte=start, date__lte=end)
-    tallies: dict[tuple[int, dt.date], _Tally] = {}
+    tallies: dict[int, dict[dt.date, _Tally]] = defaultdict(dict)
     for patient_id, day, item_id, completed, pain in (
         ExerciseLog.objects.filter(in_windows)
         .values_list("patient_id", "date", "item_id", "completed", "pain")
         .order_by()
     ):
-        tally = tallies.get((patient_id, day))
+        of_patient = tallies[patient_id]
+        tally = of_patient.get(day)
         if tally is None:
-            tally = tallies[(patient_id, day)] = _Tally({})
+            tally = of_patient[day] = _Tally({})
         if completed:
             line = line_of_item.get(item_id)
             if line is not None:  # else its program is not in force in the window
@@ -249,15 +309,46 @@ def _log_tallies(
     return tallies
 
 
-def completion_rate(days: Sequence[DayStatus], today: dt.date) -> float | None:
-    """Complete scheduled days / scheduled days, in percent, over `days` (which
-    end today): days before today count as they are; today counts only once it is
-    complete, because a day still in progress has not been missed. None when
-    nothing was scheduled."""
-    counted = [day for day in days if day.scheduled and (day.date < today or day.complete)]
+@dataclass(frozen=True, slots=True)
+class AdherenceRates:
+    """The two adherence rates of a window of days, in percent (0-100), None when no
+    day of the window counts. Both count the same days: scheduled days before today,
+    and today once it is complete (a day still in progress has not been missed).
+
+    - `days_complete_rate`: complete days / counted days;
+    - `items_done_rate`: occurrences done / occurrences scheduled on the counted days
+      (each line's done capped at what was scheduled).
+    """
+
+    days_complete_rate: float | None
+    items_done_rate: float | None
+
+
+NO_RATES = AdherenceRates(None, None)
+
+
+def _counts(day: DayStatus, today: dt.date) -> bool:
+    return day.scheduled > 0 and (day.date < today or day.done >= day.scheduled)
+
+
+def adherence_rates(days: Sequence[DayStatus], today: dt.date) -> AdherenceRates:
+    """The one definition of adherence, used by every endpoint and page: see
+    AdherenceRates."""
+    counted = complete = scheduled = done = 0
+    for day in days:
+        if _counts(day, today):
+            counted += 1
+            scheduled += day.scheduled
+            done += day.done
+            complete += day.done >= day.scheduled
     if not counted:
-        return None
-    return round(100 * sum(day.complete for day in counted) / len(counted), 1)
+        return NO_RATES
+    return AdherenceRates(round(100 * complete / counted, 1), round(100 * done / scheduled, 1))
+
+
+def completion_rate(days: Sequence[DayStatus], today: dt.date) -> float | None:
+    """The days-complete rate of `days` (see adherence_rates)."""
+    return adherence_rates(days, today).days_complete_rate
 
 
 def streaks(days: Sequence[DayStatus], today: dt.date) -> tuple[int, int]:

@@ -32,8 +32,16 @@ class PatientOutSerializer(serializers.ModelSerializer):
         help_text="True once the patient redeemed an invite code and set a password."
     )
     last_7_days = serializers.SerializerMethodField(
-        help_text="Completion rate of scheduled days over the last 7 local days, 0-100; "
-        "null when nothing was scheduled."
+        help_text="The same as `days_complete_rate`, under the name it has always had."
+    )
+    days_complete_rate = serializers.SerializerMethodField(
+        help_text="Percent (0-100) of the counted days of the last 7 local days on which "
+        "every scheduled exercise was done. Counted days are the scheduled days before "
+        "today, and today once complete; null when no day counts."
+    )
+    items_done_rate = serializers.SerializerMethodField(
+        help_text="Percent (0-100) of the exercise occurrences scheduled on the same "
+        "counted days that were done (each line capped at its times per day)."
     )
     last_log_at = serializers.DateTimeField(allow_null=True)
     open_alerts = serializers.IntegerField()
@@ -49,6 +57,8 @@ class PatientOutSerializer(serializers.ModelSerializer):
             "primary_clinician",
             "activated",
             "last_7_days",
+            "days_complete_rate",
+            "items_done_rate",
             "last_log_at",
             "open_alerts",
             "created_at",
@@ -65,8 +75,21 @@ class PatientOutSerializer(serializers.ModelSerializer):
     def get_activated(self, patient) -> bool:
         return patient.user.has_usable_password()
 
-    def get_last_7_days(self, patient) -> float | None:
+    def _rates(self, patient):
+        """The patient's adherence rates of the last 7 days from context["rates"]
+        ({patient id: an object with both rates}); absent means none."""
         return self.context["rates"].get(patient.pk)
+
+    def get_last_7_days(self, patient) -> float | None:
+        return self.get_days_complete_rate(patient)
+
+    def get_days_complete_rate(self, patient) -> float | None:
+        rates = self._rates(patient)
+        return rates.days_complete_rate if rates is not None else None
+
+    def get_items_done_rate(self, patient) -> float | None:
+        rates = self._rates(patient)
+        return rates.items_done_rate if rates is not None else None
 
 
 class PatientDetailOutSerializer(PatientOutSerializer):

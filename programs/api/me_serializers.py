@@ -10,6 +10,11 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from config.api.strict import FreeTextField, StrictQuerySerializer, StrictSerializer
+from programs.api.adherence_serializers import (
+    AdherenceRatesSerializer,
+    days_complete_rate_field,
+    items_done_rate_field,
+)
 from programs.models import Category, Equipment, Laterality, Side
 
 MAX_LOGS_PER_BATCH = 500
@@ -131,16 +136,26 @@ class PainDaySerializer(serializers.Serializer):
     average = serializers.FloatField(help_text="Mean reported pain (0-10) that day.")
 
 
+LAST_7_DAYS = " Window: the last 7 local days, as on the clinician's patient list."
+
+
 class AdherenceSerializer(serializers.Serializer):
     last_7_days = serializers.FloatField(
         allow_null=True,
-        help_text=(
-            "Percent (0-100) of scheduled days completed over the last 7 local days; "
-            "today counts once complete. null when nothing was scheduled."
-        ),
+        source="rates_last_7_days.days_complete_rate",
+        help_text="The same as `days_complete_rate` (the last 7 local days).",
     )
     last_30_days = serializers.FloatField(
-        allow_null=True, help_text="The same over the last 30 local days."
+        allow_null=True,
+        source="rates_last_30_days.days_complete_rate",
+        help_text="The same as `last_30_days_rates.days_complete_rate`.",
+    )
+    days_complete_rate = days_complete_rate_field(
+        LAST_7_DAYS, source="rates_last_7_days.days_complete_rate"
+    )
+    items_done_rate = items_done_rate_field(LAST_7_DAYS, source="rates_last_7_days.items_done_rate")
+    last_30_days_rates = AdherenceRatesSerializer(
+        source="rates_last_30_days", help_text="Both rates over the last 30 local days."
     )
     current_streak = serializers.IntegerField(
         help_text="Complete scheduled days in a row up to today; rest days do not break it."

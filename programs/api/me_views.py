@@ -160,11 +160,14 @@ class LogsView(PatientView):
 class AdherenceView(PatientView):
     @extend_schema(
         operation_id="me_adherence",
-        summary="Completion rates, streaks and recent pain",
+        summary="Adherence rates, streaks and recent pain",
         description=(
-            "Rates are percentages (0-100) of scheduled local days that were "
-            "completed, over the 7 and 30 days ending today; today counts only once "
-            "complete. A rate is null when nothing was scheduled in its window."
+            "Two rates, as on every screen: `days_complete_rate` (complete days / "
+            "counted days) and `items_done_rate` (exercises done / scheduled on the "
+            "counted days), in percent, over the 7 local days ending today (and in "
+            "`last_30_days_rates` over 30). Counted days are the scheduled days before "
+            "today, and today once complete. A rate is null when no day counts. "
+            "`last_7_days` and `last_30_days` are the days-complete rates."
         ),
         responses={200: AdherenceSerializer, **AUTH_ERRORS},
         tags=["me"],

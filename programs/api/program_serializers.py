@@ -4,6 +4,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.strict import StrictSerializer
+from programs.api.adherence_serializers import (
+    days_complete_rate_field,
+    deprecated_rate_field,
+    items_done_rate_field,
+)
 from programs.api.item_serializers import (
     MAX_ITEMS,
     ProgramLineInSerializer,
@@ -116,9 +121,11 @@ class AdherenceDaySerializer(serializers.Serializer):
 
 
 class AdherenceTotalsSerializer(serializers.Serializer):
-    scheduled = serializers.IntegerField()
-    done = serializers.IntegerField()
-    rate = serializers.FloatField(allow_null=True, help_text="done / scheduled, percent.")
+    scheduled = serializers.IntegerField(help_text="Occurrences scheduled, every day of the range.")
+    done = serializers.IntegerField(help_text="Occurrences done, every day of the range.")
+    days_complete_rate = days_complete_rate_field(" Window: the range.")
+    items_done_rate = items_done_rate_field(" Window: the range.")
+    rate = deprecated_rate_field("Deprecated: the same as `items_done_rate`.")
     pain_average = serializers.FloatField(
         allow_null=True, help_text="Mean of the daily pain averages."
     )

@@ -293,7 +293,9 @@ class PatientAdherenceView(ClinicianAPIMixin, generics.GenericAPIView):
             "totals": {
                 "scheduled": report.scheduled,
                 "done": report.done,
-                "rate": report.rate,
+                "days_complete_rate": report.rates.days_complete_rate,
+                "items_done_rate": report.rates.items_done_rate,
+                "rate": report.rates.items_done_rate,
                 "pain_average": report.pain_average,
             },
             "data_days_last_30": report.data_days_last_30,

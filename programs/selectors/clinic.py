@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import (
     Count,
@@ -19,7 +20,14 @@ from django.db.models.functions import Coalesce
 
 from patients.models import Clinician, Patient
 from patients.timezones import local_today
-from programs.adherence import DayStatus, completion_rate, day_statuses, recent_day_statuses
+from programs.adherence import (
+    AdherenceRates,
+    DayStatus,
+    PatientRef,
+    adherence_rates,
+    day_statuses,
+    recent_day_statuses,
+)
 from programs.models import (
     Alert,
     Exercise,
@@ -29,6 +37,8 @@ from programs.models import (
     ProgramTemplate,
     TemplateItem,
 )
+
+PatientT = TypeVar("PatientT")
 
 RTM_WINDOW_DAYS = 30
 RTM_BILLABLE_DAYS = 16
@@ -106,8 +116,9 @@ def patients_for_clinic(*, clinic_id: int) -> QuerySet[Patient]:
     )
 
 
-def patients_with_activity(*, patients: Sequence[Patient]) -> Sequence[Patient]:
-    """Sets `last_log_at` and `open_alerts` on each patient, in one query.
+def patients_with_activity(*, patients: Sequence[PatientT]) -> Sequence[PatientT]:
+    """Sets `last_log_at` and `open_alerts` on each patient (a Patient, or any row with
+    their `pk`), in one query.
 
     Run on a page after pagination: as annotations of the list query they were
     computed for every row up to the page's offset, so walking all pages grew
@@ -141,13 +152,26 @@ def patients_with_activity(*, patients: Sequence[Patient]) -> Sequence[Patient]:
     return patients
 
 
-def last_7_days_rates(
-    *, patients: Sequence[Patient], now: dt.datetime | None = None
-) -> dict[int, float | None]:
-    """{patient id: completion rate of their last 7 local days} in three queries."""
-    statuses = recent_day_statuses(patients=patients, days=7, now=now)
+SUMMARY_DAYS = 7
+
+
+def last_7_days_adherence(
+    *, patients: Sequence[PatientRef], now: dt.datetime | None = None
+) -> dict[int, AdherenceRates]:
+    """{patient id: adherence rates of their last 7 local days} in two queries."""
+    statuses = recent_day_statuses(patients=patients, days=SUMMARY_DAYS, now=now)
     return {
-        patient_id: completion_rate(days, days[-1].date) for patient_id, days in statuses.items()
+        patient_id: adherence_rates(days, days[-1].date) for patient_id, days in statuses.items()
+    }
+
+
+def last_7_days_rates(
+    *, patients: Sequence[PatientRef], now: dt.datetime | None = None
+) -> dict[int, float | None]:
+    """{patient id: days-complete rate of their last 7 local days} in two queries."""
+    return {
+        patient_id: rates.days_complete_rate
+        for patient_id, rates in last_7_days_adherence(patients=patients, now=now).items()
     }
 
 
@@ -191,7 +215,7 @@ class AdherenceReport:
     days: list[DayStatus]
     scheduled: int
     done: int
-    rate: float | None
+    rates: AdherenceRates
     pain_average: float | None
     data_days_last_30: int
 
@@ -203,7 +227,10 @@ class AdherenceReport:
 def adherence_report(
     *, patient: Patient, start: dt.date, end: dt.date, now: dt.datetime | None = None
 ) -> AdherenceReport:
-    """Daily scheduled/done/pain for start..end plus totals, in four queries.
+    """Daily scheduled/done/pain for start..end plus totals, in three queries.
+
+    `scheduled` and `done` sum every day of the range; the rates count only the days
+    that adherence_rates counts (days before today, today once complete).
 
     The total pain average weighs each day with reports equally (the mean of the
     daily averages), so one day with many logs does not swamp the period.
@@ -230,7 +257,7 @@ def adherence_report(
         days=days,
         scheduled=scheduled,
         done=done,
-        rate=round(100 * done / scheduled, 1) if scheduled else None,
+        rates=adherence_rates(days, today),
         pain_average=round(sum(pains) / len(pains), 1) if pains else None,
         data_days_last_30=data_days,
     )

@@ -20,7 +20,7 @@ from django.db.models import Min
 
 from patients.models import Patient
 from patients.timezones import local_today
-from programs.adherence import DayStatus, completion_rate, day_statuses, streaks
+from programs.adherence import AdherenceRates, DayStatus, adherence_rates, day_statuses, streaks
 from programs.models import Exercise, Program, ProgramItem
 from programs.scheduling import DONE_COUNT_SQL, SCHEDULED_ON_SQL, scheduled_on_sql_params
 
@@ -122,15 +122,15 @@ def patient_days(*, patient: Patient, start: dt.date, end: dt.date) -> list[DayS
 
 @dataclass(frozen=True)
 class AdherenceSummary:
-    last_7_days: float | None
-    last_30_days: float | None
+    rates_last_7_days: AdherenceRates
+    rates_last_30_days: AdherenceRates
     current_streak: int
     longest_streak: int
     pain: list[dict[str, Any]]
 
 
 def patient_adherence(*, patient: Patient, now: dt.datetime | None = None) -> AdherenceSummary:
-    """Completion rates over the last 7 and 30 local days (today counts once
+    """Adherence rates over the last 7 and 30 local days (today counts once
     complete), streaks since the first program began (at most STREAK_HISTORY_DAYS
     back) and the daily pain average of the last 30 days."""
     today = local_today(patient.timezone, now)
@@ -146,8 +146,8 @@ def patient_adherence(*, patient: Patient, now: dt.datetime | None = None) -> Ad
     current, longest = streaks(days, today)
     last_30 = [day for day in days if day.date >= window_start]
     return AdherenceSummary(
-        last_7_days=completion_rate(last_30[-7:], today),
-        last_30_days=completion_rate(last_30, today),
+        rates_last_7_days=adherence_rates(last_30[-7:], today),
+        rates_last_30_days=adherence_rates(last_30, today),
         current_streak=current,
         longest_streak=longest,
         pain=[

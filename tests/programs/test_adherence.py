@@ -1,10 +1,21 @@
 import datetime as dt
+import random
 
 import pytest
 import time_machine
 
-from programs.adherence import completion_rate, day_statuses, streaks
-from programs.models import days_to_mask
+from programs.adherence import (
+    _Pause,
+    _Program,
+    _Schedule,
+    _ScheduleLines,
+    completion_rate,
+    day_statuses,
+    scheduled_offsets,
+    streaks,
+)
+from programs.models import Program, days_to_mask
+from programs.scheduling import item_scheduled_on
 from tests import factories
 
 WEDNESDAY = dt.date(2026, 11, 25)
@@ -76,10 +87,57 @@ def test_query_count_does_not_grow_with_patients_or_days(db, django_assert_num_q
         return patients
 
     small, large = seed(1), seed(50)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         day_statuses(patients=small, start=WEDNESDAY, end=WEDNESDAY)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         result = day_statuses(
             patients=large, start=WEDNESDAY - dt.timedelta(days=89), end=WEDNESDAY
         )
     assert all(days[-2].complete for days in result.values())
+
+
+def test_scheduled_offsets_agree_with_the_rule_day_by_day():
+    """The range form the patient list uses gives exactly the days item_scheduled_on
+    gives, over random programs, validity ranges, weekdays, pauses and statuses."""
+    rng = random.Random(17)
+    first = dt.date(2026, 11, 2)
+    statuses = [value for value, _ in Program.Status.choices]
+    for _ in range(3000):
+        offset = lambda low, high: first + dt.timedelta(days=rng.randint(low, high))  # noqa: E731
+        program = _Program(offset(-5, 8), rng.choice([None, offset(-3, 12)]), rng.choice(statuses))
+        if program.end_date is not None and program.end_date < program.start_date:
+            program = program._replace(end_date=program.start_date)
+        valid_from = offset(-6, 9)
+        valid_until = rng.choice([None, valid_from + dt.timedelta(days=rng.randint(1, 8))])
+        schedule = _Schedule(valid_from, valid_until, rng.randint(1, 127))
+        pauses = [
+            _Pause(start, rng.choice([None, start + dt.timedelta(days=rng.randint(1, 4))]))
+            for start in (offset(-3, 10) for _ in range(rng.choice([0, 0, 1, 2])))
+        ]
+        entry = _ScheduleLines(schedule, 1, 1, program, pauses)
+        count, today = rng.randint(1, 10), offset(-2, 12)
+        expected = [
+            index
+            for index in range(count)
+            if item_scheduled_on(schedule, program, pauses, first + dt.timedelta(index), today)
+        ]
+        assert scheduled_offsets(entry, first, count, today) == expected, (entry, count, today)
+
+
+def test_several_pauses_in_the_window_neither_double_lines_nor_hide_days(program):
+    from programs.models import ProgramPause
+
+    twice = factories.ProgramItemFactory(program=program, times_per_day=2)
+    factories.ProgramItemFactory(program=program, times_per_day=1)
+    monday = WEDNESDAY - dt.timedelta(days=9)
+    for start, end in ((0, 2), (4, 5), (30, None)):  # the last one starts after the window
+        ProgramPause.objects.create(
+            program=program,
+            start=monday + dt.timedelta(days=start),
+            end=None if end is None else monday + dt.timedelta(days=end),
+        )
+    factories.ExerciseLogFactory(item=twice, date=monday + dt.timedelta(days=3))
+    days = statuses(program.patient, monday, monday + dt.timedelta(days=6))
+    scheduled = [days[monday + dt.timedelta(days=n)].scheduled for n in range(7)]
+    assert scheduled == [0, 0, 3, 3, 0, 3, 3]
+    assert days[monday + dt.timedelta(days=3)].done == 1

@@ -210,7 +210,15 @@ def test_adherence_report(clinician_client, patient):
         {"date": "2026-11-24", "scheduled": 2, "done": 2, "pain_average": 3.5},
         {"date": "2026-11-25", "scheduled": 2, "done": 1, "pain_average": 0.0},
     ]
-    assert body["totals"] == {"scheduled": 6, "done": 4, "rate": 66.7, "pain_average": 1.8}
+    # Today (1 of 2 done) is still in progress, so the rates count the 23rd and 24th.
+    assert body["totals"] == {
+        "scheduled": 6,
+        "done": 4,
+        "days_complete_rate": 50.0,
+        "items_done_rate": 75.0,
+        "rate": 75.0,
+        "pain_average": 1.8,
+    }
     assert (body["data_days_last_30"], body["rtm_eligible"]) == (20, True)
     default = clinician_client.get(f"/api/v1/patients/{patient.pk}/adherence").json()
     assert (default["from_date"], default["to_date"], len(default["days"])) == (

@@ -111,6 +111,9 @@ def test_adherence_without_anything_scheduled_is_null(patient_client):
     assert patient_client.get(ADHERENCE).json() == {
         "last_7_days": None,
         "last_30_days": None,
+        "days_complete_rate": None,
+        "items_done_rate": None,
+        "last_30_days_rates": {"days_complete_rate": None, "items_done_rate": None},
         "current_streak": 0,
         "longest_streak": 0,
         "pain": [],

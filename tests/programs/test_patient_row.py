@@ -6,9 +6,13 @@ import datetime as dt
 import pytest
 
 from patients.api.clinic_serializers import PatientOutSerializer
-from programs.api.patient_views import patient_row
+from programs.api.patient_rows import ListedPatient, listed_patients, patient_row
 from programs.models import Alert
-from programs.selectors.clinic import last_7_days_rates, patients_for_clinic, patients_with_activity
+from programs.selectors.clinic import (
+    last_7_days_adherence,
+    patients_for_clinic,
+    patients_with_activity,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +35,12 @@ def test_hand_built_rows_equal_the_serializer(clinician):
     factories.PatientFactory(clinic=clinic, primary_clinician=nameless)
 
     page = patients_with_activity(patients=list(patients_for_clinic(clinic_id=clinic.pk)))
-    rates = last_7_days_rates(patients=page)
+    rates = last_7_days_adherence(patients=page)
     expected = PatientOutSerializer(page, many=True, context={"rates": rates}).data
-    assert [patient_row(patient, rates) for patient in page] == [dict(row) for row in expected]
-    assert len(page) == 3
+    listed = [
+        ListedPatient(*row) for row in listed_patients(patients_for_clinic(clinic_id=clinic.pk))
+    ]
+    listed = patients_with_activity(patients=listed)
+    assert [patient_row(patient, rates) for patient in listed] == [dict(row) for row in expected]
+    assert len(listed) == 3
+    assert any(row["last_7_days"] is not None for row in expected)
