@@ -33,9 +33,50 @@ def test_production_passes_check_deploy_with_no_warnings_when_secrets_are_given(
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="api.clinic.example",
         HEP_VAR_DIR=str(tmp_path),
+        **PRODUCTION_SERVICES,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION_SERVICES = {
+    "REDIS_URL": "redis://127.0.0.1:6379/9",
+    "EMAIL_HOST": "smtp.clinic.example",
+    "EMAIL_USE_TLS": "1",
+}
+
+
+def production(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    settings = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "api.clinic.example",
+        "HEP_VAR_DIR": str(tmp_path),
+        **PRODUCTION_SERVICES,
+        **env,
+    }
+    return manage("check", **{k: v for k, v in settings.items() if v is not None})
+
+
+def test_production_refuses_to_start_without_a_shared_cache(tmp_path):
+    result = production(tmp_path, REDIS_URL="")
+    assert result.returncode != 0
+    assert "REDIS_URL must be set in production" in result.stderr
+
+
+def test_production_refuses_the_console_email_backend(tmp_path):
+    result = production(tmp_path, EMAIL_HOST="")
+    assert result.returncode != 0
+    assert "console backend" in result.stderr
+
+
+def test_production_refuses_smtp_without_tls_unless_allowed(tmp_path):
+    plain = production(tmp_path, EMAIL_USE_TLS="0")
+    assert plain.returncode != 0
+    assert "SMTP without TLS" in plain.stderr
+    allowed = production(tmp_path, EMAIL_USE_TLS="0", EMAIL_ALLOW_PLAINTEXT="1")
+    assert allowed.returncode == 0, allowed.stderr
+    assert production(tmp_path, EMAIL_USE_TLS="0", EMAIL_USE_SSL="1").returncode == 0
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

@@ -161,7 +161,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min"),
         "activate": os.environ.get("ACTIVATE_THROTTLE_RATE", "10/min"),
+        # Failed activations from every client together (no address rotation escapes it).
+        "activate_failures": os.environ.get("ACTIVATE_FAILURE_THROTTLE_RATE", "100/hour"),
     },
+    # Proxies in front of the web server whose X-Forwarded-For entries are trusted;
+    # 0 (the default): the client address is REMOTE_ADDR and the header is ignored.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -277,10 +282,23 @@ LOGGING = {
 # process, so a write served by one process is seen at once by the others.
 TODAY_CACHE_ENABLED = env_bool("TODAY_CACHE_ENABLED", default=bool(REDIS_URL))
 
-# Login throttles and other counters must be shared by every web process.
+# Sign-in throttles count in the default cache, which every web process must share:
+# Redis (atomic INCR) when REDIS_URL is set; otherwise a table in the database
+# (`createcachetable`, which `up` runs), atomic on the embedded SQLite file.
+# Production refuses to start without Redis.
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Keeps deployments (or test runs) that share one Redis database apart.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.AtomicCounterDatabaseCache",
+            "LOCATION": "hep_cache",
+        }
+    }

@@ -6,8 +6,6 @@ so a patient who opens the app every few days stays signed in; logout deletes
 only the token that made the request.
 """
 
-import hashlib
-
 from django.contrib.auth import authenticate, user_logged_in, user_logged_out
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -17,11 +15,16 @@ from knox.models import get_token_model
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from config.api.schema import ProblemSerializer
 from patients.api.auth_serializers import ActivateSerializer, LoginSerializer, TokenSerializer
+from patients.api.throttles import (
+    ActivationFailuresThrottle,
+    AddressThrottle,
+    LoginFailuresPerEmailThrottle,
+    ThrottledView,
+)
 from patients.services.invites import CODE_TTL, ActivationError, activation_code_redeem
 
 BAD_CREDENTIALS = "Email or password is incorrect."
@@ -46,36 +49,6 @@ class InvalidCredentials(exceptions.APIException):
     auth_header = "Token"
 
 
-class LoginFailuresPerEmailThrottle(SimpleRateThrottle):
-    """Failed logins for one email address, from any client, at the `login` rate.
-
-    Only failures count (the view records them), so someone guessing a password
-    from many addresses is slowed down while the owner's successful logins never are.
-    """
-
-    scope = "login"
-
-    def get_cache_key(self, request, view):
-        data = request.data
-        email = data.get("email") if isinstance(data, dict) else None
-        if not isinstance(email, str) or not email.strip():
-            return None
-        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-        return self.cache_format % {"scope": "login_email", "ident": digest}
-
-    def throttle_success(self):
-        return True  # checking does not count; record_failure does
-
-    def record_failure(self, request, view) -> None:
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return
-        self.now = self.timer()
-        history = [t for t in self.cache.get(self.key, []) if t > self.now - self.duration]
-        history.insert(0, self.now)
-        self.cache.set(self.key, history, self.duration)
-
-
 def role_of(user) -> str | None:
     if hasattr(user, "patient"):
         return "patient"
@@ -98,10 +71,10 @@ ERROR_RESPONSES = {
 }
 
 
-class LoginView(APIView):
+class LoginView(ThrottledView):
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle, LoginFailuresPerEmailThrottle]
+    throttle_classes = [AddressThrottle, LoginFailuresPerEmailThrottle]
     throttle_scope = "login"
 
     @extend_schema(
@@ -133,10 +106,8 @@ class LoginView(APIView):
         )
         role = role_of(user) if user is not None else None
         if role is None:
-            for throttle in self.get_throttles():
-                if isinstance(throttle, LoginFailuresPerEmailThrottle):
-                    throttle.record_failure(request, self)
             raise InvalidCredentials()
+        self.attempt_succeeded()
         return token_response(request, user, role)
 
 
@@ -162,10 +133,10 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ActivateView(APIView):
+class ActivateView(ThrottledView):
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressThrottle, ActivationFailuresThrottle]
     throttle_scope = "activate"
 
     @extend_schema(
@@ -173,8 +144,12 @@ class ActivateView(APIView):
         summary="Activate a patient account with an invite code",
         description=(
             f"Spends the code (single use, expires after {CODE_TTL.days} days), sets the "
-            "password and signs this device in. An unknown, used or expired code answers 400 "
-            "with one message on `code`; a weak password answers 400 on `password`."
+            "password and signs this device in. The password is checked first: a weak "
+            "password answers 400 on `password` whatever the code. An unknown, used or "
+            "expired code, or one for an account that already has a password or is "
+            "deactivated, answers 400 with one message on `code`. Every attempt counts "
+            "against the per-address limit, and every failed one against a limit shared by "
+            "all clients."
         ),
         request=ActivateSerializer,
         responses={200: TokenSerializer, **ERROR_RESPONSES},
@@ -190,4 +165,5 @@ class ActivateView(APIView):
             raise exceptions.ValidationError({"code": [str(exc)]}) from exc
         except DjangoValidationError as exc:
             raise exceptions.ValidationError({"password": list(exc.messages)}) from exc
+        self.attempt_succeeded()
         return token_response(request, patient.user, "patient")

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from patients.models import Clinic, Clinician, Patient, User
-from patients.services.invites import CODE_TTL, activation_code_issue
+from patients.services.invites import CODE_TTL, InviteRefused, activation_code_issue
 from patients.timezones import zone
 
 
@@ -18,8 +18,7 @@ class EmailTaken(Exception):
     """Another account already uses this email address (compared case-insensitively)."""
 
 
-class AlreadyActivated(Exception):
-    """The patient has set a password; an invite code would be a back door."""
+AlreadyActivated = InviteRefused  # the patient has a password or is deactivated
 
 
 @dataclass(frozen=True)
@@ -70,8 +69,6 @@ def patient_create(
 
 def patient_invite(*, patient: Patient) -> Invite:
     """A fresh invite code (earlier unused ones stop working), emailed to the patient."""
-    if patient.user.has_usable_password():
-        raise AlreadyActivated()
     with transaction.atomic():
         return _invite(patient)
 

@@ -35,6 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, demo, web_only, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable")  # sign-in throttles without Redis count there
         self.stdout.write("Database migrated: " + self.describe_database())
         call_command("load_library", stdout=self.stdout)
         logins = None
