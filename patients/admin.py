@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from patients.admin_scoping import ClinicScopedAdminMixin, staff_clinician
 from patients.models import ActivationCode, AuditEvent, Clinic, Clinician, Patient, User
-from patients.services.invites import CODE_TTL, activation_code_issue
-from patients.services.patients import email_taken
+from patients.services.invites import CODE_TTL, InviteRefused, activation_code_issue
+from patients.services.patients import email_taken, patient_create
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -229,18 +229,31 @@ class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         return obj.user.email
 
     def save_model(self, request, obj, form, change):
-        user = obj.user if change else User()
-        user.email = form.cleaned_data["email"]
-        user.first_name = form.cleaned_data["first_name"]
-        user.last_name = form.cleaned_data["last_name"]
-        if not change:
-            # The patient sets a password when they redeem their invite code.
-            user.set_unusable_password()
-        user.save()
-        obj.user = user
-        super().save_model(request, obj, form, change)
-        if not change:
-            self._announce_code(request, obj, activation_code_issue(patient=obj))
+        if change:
+            user = obj.user
+            user.email = form.cleaned_data["email"]
+            user.first_name = form.cleaned_data["first_name"]
+            user.last_name = form.cleaned_data["last_name"]
+            user.save()
+            super().save_model(request, obj, form, change)
+            return
+        # The same service as the API: an account without a password, an invite code,
+        # and the invite email once the admin's transaction commits.
+        forced_clinic_id = self._forced_clinic_id(request)
+        if forced_clinic_id is not None:
+            obj.clinic_id = forced_clinic_id
+        patient, invite = patient_create(
+            clinic=obj.clinic,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            email=form.cleaned_data["email"],
+            timezone_name=obj.timezone,
+            primary_clinician=obj.primary_clinician,
+        )
+        obj.pk, obj.user, obj.created_at = patient.pk, patient.user, patient.created_at
+        obj._state.adding = False
+        super().save_model(request, obj, form, change)  # the form's reminder settings
+        self._announce_code(request, obj, invite.code)
 
     def _announce_code(self, request, patient, code):
         self.message_user(
@@ -251,8 +264,23 @@ class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Issue a new invite code", permissions=["change"])
     def issue_invite_codes(self, request, queryset):
+        refused = []
         for patient in queryset.select_related("user"):
-            self._announce_code(request, patient, activation_code_issue(patient=patient))
+            try:
+                code = activation_code_issue(patient=patient)
+            except InviteRefused:
+                refused.append(str(patient))
+                continue
+            self._announce_code(request, patient, code)
+        if refused:
+            self.message_user(
+                request,
+                "No code for "
+                + ", ".join(refused)
+                + ": the account already has a password or is deactivated. Someone who "
+                "lost access resets their password from the sign-in screen.",
+                messages.WARNING,
+            )
 
 
 @admin.register(ActivationCode)

@@ -204,3 +204,17 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action} {self.patient} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TokenSession(models.Model):
+    """The device behind one sign-in token (knox stores only the token's hash).
+
+    When it was last used is not stored: every request pushes the token's idle
+    expiry to now + TOKEN_TTL (at most once a minute), so it is `expiry - TTL`.
+    """
+
+    token = models.OneToOneField("knox.AuthToken", on_delete=models.CASCADE, related_name="session")
+    device_name = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return self.device_name or f"session {self.pk}"

@@ -60,9 +60,9 @@ def patient(clinician):
 
 def auth_client(user, device_name: str = "test device") -> APIClient:
     """An API client holding a real per-device token for `user`."""
-    from knox.models import get_token_model
+    from patients.services.sessions import token_create
 
-    _, token = get_token_model().objects.create(user=user)
+    _, token = token_create(user=user, device_name=device_name)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     client.token = token

@@ -163,6 +163,7 @@ REST_FRAMEWORK = {
         "activate": os.environ.get("ACTIVATE_THROTTLE_RATE", "10/min"),
         # Failed activations from every client together (no address rotation escapes it).
         "activate_failures": os.environ.get("ACTIVATE_FAILURE_THROTTLE_RATE", "100/hour"),
+        "password_reset": os.environ.get("PASSWORD_RESET_THROTTLE_RATE", "5/min"),
     },
     # Proxies in front of the web server whose X-Forwarded-For entries are trusted;
     # 0 (the default): the client address is REMOTE_ADDR and the header is ignored.
@@ -179,6 +180,10 @@ if DEBUG:
 # every authenticated request pushes the expiry forward (at most once a minute).
 TOKEN_IDLE_DAYS = env_int("TOKEN_IDLE_DAYS", 30)
 ACTIVATION_CODE_TTL_DAYS = env_int("ACTIVATION_CODE_TTL_DAYS", 14)
+# However often it is used, a token ends this many days after its sign-in.
+TOKEN_MAX_AGE_DAYS = env_int("TOKEN_MAX_AGE_DAYS", 180)
+TOKEN_MAX_AGE = timedelta(days=TOKEN_MAX_AGE_DAYS)
+KNOX_TOKEN_MODEL = "knox.AuthToken"
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=TOKEN_IDLE_DAYS),
     "AUTO_REFRESH": True,

@@ -35,6 +35,7 @@ REST_FRAMEWORK = {
         "login": "1000/min",
         "activate": "1000/min",
         "activate_failures": "1000/min",
+        "password_reset": "1000/min",
     },
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -133,13 +133,9 @@ def activate(port, code, **kwargs):
 def test_a_forged_x_forwarded_for_does_not_escape_the_address_limits(tmp_path):
     with gunicorn(tmp_path, LOGIN_THROTTLE_RATE="5/min", ACTIVATE_THROTTLE_RATE="5/min") as port:
         logins = [
-            login(port, f"nobody{n}@example.com", forwarded_for=f"203.0.113.{n}")
-            for n in range(8)
+            login(port, f"nobody{n}@example.com", forwarded_for=f"203.0.113.{n}") for n in range(8)
         ]
-        codes = [
-            activate(port, f"WRONG{n:03d}", forwarded_for=f"198.51.100.{n}")
-            for n in range(8)
-        ]
+        codes = [activate(port, f"WRONG{n:03d}", forwarded_for=f"198.51.100.{n}") for n in range(8)]
     assert logins == [401] * 5 + [429] * 3
     assert codes == [400] * 5 + [429] * 3
 
