@@ -624,3 +624,55 @@ def test_admin_pages_render(request, world_a, global_exercise, who, model):
     assert change.status_code == (200 if can_view else 403)
     if who == "superuser" or model is not User:
         assert can_view
+
+
+def test_patient_created_in_the_admin_gets_the_invite_email(
+    staff_client, world_a, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            admin_url(Patient, "add"),
+            {
+                "email": "emailed@example.com",
+                "first_name": "Emma",
+                "last_name": "Iled",
+                "timezone": "Europe/Berlin",
+                "reminder_time": "07:15",
+            },
+            follow=True,
+        )
+    assert response.status_code == 200
+    patient = Patient.objects.get(user__email="emailed@example.com")
+    assert patient.reminder_time == dt.time(7, 15)
+    assert [m.to for m in mail.outbox] == [["emailed@example.com"]]
+    code = response.content.decode().split("Invite code for Emma Iled: ")[1][:8]
+    assert code in mail.outbox[0].body
+
+
+def test_the_invite_action_refuses_an_activated_or_deactivated_patient(staff_client, world_a):
+    invited = factories.PatientFactory(clinic=world_a.clinic, user__last_name="Invited")
+    invited.user.set_unusable_password()
+    invited.user.save()
+    gone = factories.PatientFactory(clinic=world_a.clinic, user__last_name="Gone")
+    gone.user.set_unusable_password()
+    gone.user.is_active = False
+    gone.user.save()
+    before = ActivationCode.objects.count()
+
+    response = staff_client.post(
+        admin_url(Patient),
+        {
+            "action": "issue_invite_codes",
+            "_selected_action": [world_a.patient.pk, invited.pk, gone.pk],
+        },
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "Invite code for" in page and "Invited" in page
+    assert "already has a password or is deactivated" in page
+    assert ActivationCode.objects.count() == before + 1
+    assert ActivationCode.objects.filter(patient=invited, used_at__isnull=True).exists()
+    assert not world_a.patient.activation_codes.filter(created_at__gt=world_a.code.created_at)
