@@ -114,3 +114,14 @@ def page(browser_context):
     page.set_default_timeout(10_000)
     yield page
     page.close()
+
+
+@pytest.fixture
+def public_dns(monkeypatch):
+    """Names resolve to one public address (this machine has no DNS; DNS is outside)."""
+    import socket
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

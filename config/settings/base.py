@@ -256,6 +256,12 @@ APNS_TOPIC = os.environ.get("APNS_TOPIC", "")
 APNS_USE_SANDBOX = env_bool("APNS_USE_SANDBOX", False)
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_CLAIMS_SUBJECT = os.environ.get("VAPID_CLAIMS_SUBJECT", "")
+# Web Push endpoints are accepted only on these push services (".name" = any
+# subdomain): Chrome/Android (FCM), Firefox (Mozilla), Edge (WNS), Safari (Apple).
+WEBPUSH_ALLOWED_HOSTS = env_list(
+    "WEBPUSH_ALLOWED_HOSTS",
+    "fcm.googleapis.com,.push.services.mozilla.com,.notify.windows.com,.push.apple.com",
+)
 # Deliveries per sending task: hundreds per task, never one task per patient (with
 # concurrent sends, per-task overhead outweighs spreading smaller chunks on 2 cores).
 REMINDER_SEND_CHUNK = env_int("REMINDER_SEND_CHUNK", 250)

@@ -1,7 +1,7 @@
-from urllib.parse import urlsplit
-
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from notifications.channels.webpush import check_endpoint
 from notifications.models import Device
 
 
@@ -16,7 +16,10 @@ class DeviceInputSerializer(serializers.Serializer):
         min_length=8,
         max_length=2048,
         trim_whitespace=True,
-        help_text="FCM registration token, APNs device token, or the Web Push endpoint URL.",
+        help_text=(
+            "FCM registration token, APNs device token, or the Web Push endpoint URL "
+            "(https, on a known push service: WEBPUSH_ALLOWED_HOSTS)."
+        ),
     )
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     keys = WebPushKeysSerializer(required=False, help_text="Web Push only: the browser's keys.")
@@ -26,11 +29,17 @@ class DeviceInputSerializer(serializers.Serializer):
         if platform == Device.Platform.WEBPUSH:
             if not attrs.get("keys"):
                 raise serializers.ValidationError({"keys": ["Web Push subscriptions need keys."]})
-            parts = urlsplit(attrs["token"])
-            if parts.scheme != "https" or not parts.netloc:
+            try:
+                check_endpoint(attrs["token"])
+            except DjangoValidationError as exc:
                 raise serializers.ValidationError(
-                    {"token": ["A Web Push token is the subscription's https endpoint."]}
-                )
+                    {
+                        "token": [
+                            f"A Web Push token is a push service's https endpoint. {m}"
+                            for m in exc.messages
+                        ]
+                    }
+                ) from exc
         elif "keys" in attrs:
             raise serializers.ValidationError({"keys": ["Only Web Push devices have keys."]})
         if platform == Device.Platform.APNS and not all(

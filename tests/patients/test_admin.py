@@ -676,3 +676,15 @@ def test_the_invite_action_refuses_an_activated_or_deactivated_patient(staff_cli
     assert ActivationCode.objects.count() == before + 1
     assert ActivationCode.objects.filter(patient=invited, used_at__isnull=True).exists()
     assert not world_a.patient.activation_codes.filter(created_at__gt=world_a.code.created_at)
+
+
+def test_push_tokens_are_masked_in_the_admin(staff_client, world_a):
+    world_a.device.token = "fcm-secret-registration-token-0123456789"
+    world_a.device.save()
+    pages = [
+        staff_client.get(admin_url(Device)).content.decode(),
+        staff_client.get(admin_url(Device, "change", world_a.device.pk)).content.decode(),
+    ]
+    for page in pages:
+        assert "fcm-secret-registration" not in page
+        assert "fcm-…6789" in page
