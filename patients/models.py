@@ -51,6 +51,12 @@ class User(AbstractUser):
 
 class Clinic(models.Model):
     name = models.CharField(max_length=200, unique=True)
+    # Email is not the console: by default the clinician digest gives counts and a link.
+    digest_names_patients = models.BooleanField(
+        default=False,
+        help_text="Name patients, alerts and pain scores in the clinicians' digest email "
+        "(otherwise it gives counts and a link to the console).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

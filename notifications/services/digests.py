@@ -5,11 +5,13 @@ Planned like reminders (zones in Python, one bulk insert under the unique
 alerts of the clinician's patients (owners and clinicians without assigned
 patients see the whole clinic) and patients with DIGEST_MISSED_DAYS or more
 scheduled days in a row without a log. Nothing to say: the row is closed as
-skipped `nothing_to_report` and no email goes out.
+skipped `nothing_to_report` and no email goes out. Unless the clinic opts in
+(`Clinic.digest_names_patients`), the email gives counts and a link to the console,
+never a patient's name or pain score: email leaves the system.
 """
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -112,12 +114,18 @@ def digest_message(clinician: Clinician, now: dt.datetime) -> Message | None:
     by_patient = defaultdict(list)
     for alert in alerts:
         by_patient[alert.patient].append(alert)
+    kinds = Counter(alert.get_kind_display() for alert in alerts)
     context = {
         "clinician": clinician,
         "today": today,
+        # Names and pain scores only where the clinic chose to have them in email.
+        "named": clinician.clinic.digest_names_patients,
         "alerts_by_patient": dict(by_patient),
         "quiet": quiet,
-        "site_url": settings.SITE_URL,
+        "alert_kinds": sorted(kinds.items()),
+        "alerted_patients": len(by_patient),
+        "quiet_count": len(quiet),
+        "console_url": f"{settings.SITE_URL}/clinic/",
     }
     count = len(alerts) + len(quiet)
     return Message(
@@ -144,7 +152,9 @@ def digests_send(*, digest_ids: list[int]) -> None:
         ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
         if not claimed:
             continue
-        digest = DigestDelivery.objects.select_related("clinician__user").get(pk=digest_id)
+        digest = DigestDelivery.objects.select_related("clinician__user", "clinician__clinic").get(
+            pk=digest_id
+        )
         clinician = digest.clinician
         if local_today(clinician.timezone, now) != digest.local_date:
             _finish(digest, status=DeliveryStatus.SKIPPED, skip_reason="missed")

@@ -84,9 +84,7 @@ def webpush_on(settings):
 
 def test_a_stored_endpoint_that_now_resolves_privately_is_never_called(webpush_on, monkeypatch):
     """Registered while public, re-pointed at the internal network since."""
-    device = push_patient(
-        "webpush", "https://updates.push.example/wpush/v2/abc", webpush_keys=KEYS
-    )
+    device = push_patient("webpush", "https://updates.push.example/wpush/v2/abc", webpush_keys=KEYS)
     resolving(monkeypatch, {"updates.push.example": "10.20.30.40"})
     with mock.patch.object(pywebpush, "webpush") as webpush:
         send_due()
