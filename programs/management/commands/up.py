@@ -6,6 +6,7 @@ Ctrl-C (or SIGTERM), and stops all of them cleanly.
 """
 
 import http.client
+import ipaddress
 import os
 import signal
 import subprocess
@@ -18,6 +19,23 @@ from django.core.management.base import BaseCommand, CommandError
 
 STOP_TIMEOUT_SECONDS = 15
 READY_TIMEOUT_SECONDS = 60
+
+
+def exposure_warning(host: str) -> str | None:
+    """A warning when `host` is reachable from other machines, else None."""
+    if host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (
+        f"Warning: serving on {host}, reachable from other machines. The embedded run is "
+        "meant for one computer: it has no HTTPS, and its demo logins are public. Put it "
+        "behind HTTPS (or use the production settings) before real patients use it; "
+        "requests by this machine's address also need it in ALLOWED_HOSTS."
+    )
 
 
 class Command(BaseCommand):
@@ -34,6 +52,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, demo, web_only, **options):
+        warning = exposure_warning(host)
+        if warning:
+            self.stderr.write(self.style.WARNING(warning))
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable")  # sign-in throttles without Redis count there
         self.stdout.write("Database migrated: " + self.describe_database())
