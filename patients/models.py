@@ -183,22 +183,27 @@ class AuditEvent(models.Model):
         CREATE = "create", "Create"
         UPDATE = "update", "Update"
         DELETE = "delete", "Delete"
+        DENIED = "denied", "Denied (another clinic's record)"
 
     # The composite indexes below serve every lookup by clinic or patient; a list page
     # writes one row per patient shown, so each index left out makes that write cheaper.
+    # Append-only: a clinic, patient or actor with events cannot be deleted (patients
+    # are deactivated instead), and on PostgreSQL a trigger refuses any UPDATE or
+    # DELETE of a row (migration 0005).
     clinic = models.ForeignKey(
-        Clinic, on_delete=models.CASCADE, related_name="audit_events", db_index=False
+        Clinic, on_delete=models.PROTECT, related_name="audit_events", db_index=False
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_events"
     )
     patient = models.ForeignKey(
-        Patient, on_delete=models.CASCADE, related_name="audit_events", db_index=False
+        Patient, on_delete=models.PROTECT, related_name="audit_events", db_index=False
     )
     action = models.CharField(max_length=16, choices=Action.choices)
     what = models.CharField(
         max_length=200, help_text="The resource, e.g. 'GET /api/v1/patients/3/adherence'."
     )
+    client_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

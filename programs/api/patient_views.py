@@ -7,7 +7,6 @@ import datetime as dt
 
 import django_filters
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -162,9 +161,10 @@ class PatientDetailView(ClinicianAPIMixin, generics.GenericAPIView):
     serializer_class = PatientDetailOutSerializer
 
     def get_object(self):
-        return get_object_or_404(
-            patients_for_clinic(clinic_id=self.clinic_id), pk=self.kwargs["pk"]
-        )
+        found = patients_for_clinic(clinic_id=self.clinic_id).filter(pk=self.kwargs["pk"]).first()
+        if found is None:
+            self.patient_not_found(self.kwargs["pk"])
+        return found
 
     def _render(self, patient):
         rates = last_7_days_rates(patients=[patient])
