@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from notifications.models import Delivery, Device, DigestDelivery
+from patients.admin_audit import AuditedAdminMixin
 from patients.admin_scoping import ClinicScopedAdminMixin
 
 
@@ -11,7 +12,7 @@ def mask_token(token: str) -> str:
 
 
 @admin.register(Device)
-class DeviceAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class DeviceAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
     """Devices are registered by the app; here they can be named or switched off."""
 
     clinic_path = "patient__clinic"
@@ -41,7 +42,7 @@ class DeviceAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class DeliveryAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
     """The reminder outbox: one row per patient, local date and channel."""
 
     clinic_path = "patient__clinic"

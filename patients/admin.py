@@ -4,10 +4,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from patients.admin_audit import AuditedAdminMixin
 from patients.admin_scoping import ClinicScopedAdminMixin, staff_clinician
 from patients.models import ActivationCode, AuditEvent, Clinic, Clinician, Patient, User
 from patients.services.invites import CODE_TTL, InviteRefused, activation_code_issue
-from patients.services.patients import email_taken, patient_create
+from patients.services.patients import email_taken, patient_create, patient_deactivate
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -178,7 +179,8 @@ class PatientAdminForm(forms.ModelForm):
 
 
 @admin.register(Patient)
-class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class PatientAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
+    audit_patient_attr = "pk"
     form = PatientAdminForm
     list_display = (
         "__str__",
@@ -222,7 +224,7 @@ class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
             {"fields": ("email_unsubscribed_at", "email_bounced_at", "created_at", "updated_at")},
         ),
     )
-    actions = ("issue_invite_codes",)
+    actions = ("issue_invite_codes", "deactivate_accounts")
 
     @admin.display(ordering="user__email")
     def email(self, obj):
@@ -264,14 +266,16 @@ class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Issue a new invite code", permissions=["change"])
     def issue_invite_codes(self, request, queryset):
-        refused = []
+        refused, issued = [], []
         for patient in queryset.select_related("user"):
             try:
                 code = activation_code_issue(patient=patient)
             except InviteRefused:
                 refused.append(str(patient))
                 continue
+            issued.append(patient.pk)
             self._announce_code(request, patient, code)
+        self.audit(request, AuditEvent.Action.UPDATE, issued)
         if refused:
             self.message_user(
                 request,
@@ -282,9 +286,23 @@ class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
                 messages.WARNING,
             )
 
+    @admin.action(
+        description="Deactivate (sign out everywhere, stop reminders)", permissions=["change"]
+    )
+    def deactivate_accounts(self, request, queryset):
+        patients = list(queryset.select_related("user"))
+        for patient in patients:
+            patient_deactivate(patient=patient)
+        self.audit(request, AuditEvent.Action.UPDATE, [p.pk for p in patients])
+        self.message_user(request, f"{len(patients)} patient(s) deactivated.", messages.SUCCESS)
+
+    def has_delete_permission(self, request, obj=None):
+        # Patients are deactivated, never deleted: their audit trail must stay.
+        return False
+
 
 @admin.register(ActivationCode)
-class ActivationCodeAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class ActivationCodeAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
     """Which invites exist and their state; the code's hash is never shown."""
 
     clinic_path = "patient__clinic"

@@ -128,3 +128,14 @@ def patient_update(*, patient: Patient, data: dict) -> Patient:
     except IntegrityError as exc:
         raise EmailTaken(user.email) from exc
     return patient
+
+
+def patient_deactivate(*, patient: Patient) -> Patient:
+    """The patient can no longer sign in and gets no reminders; their records and
+    audit trail stay. Every session ends and unused invite codes expire (the account
+    save hook in patients.services.sessions)."""
+    user = patient.user
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return patient

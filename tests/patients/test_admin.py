@@ -688,3 +688,96 @@ def test_push_tokens_are_masked_in_the_admin(staff_client, world_a):
     for page in pages:
         assert "fcm-secret-registration" not in page
         assert "fcm-…6789" in page
+
+
+# --- the admin writes the audit trail ----------------------------------------------
+
+
+def audit_rows(**filters):
+    return list(
+        AuditEvent.objects.filter(**filters)
+        .order_by("id")
+        .values_list("patient_id", "clinic_id", "action", "what", "client_address")
+    )
+
+
+def test_admin_list_search_change_and_history_pages_are_audited(staff_client, world_a):
+    actor = staff_client.clinician.user
+    patient = world_a.patient
+    staff_client.defaults["REMOTE_ADDR"] = "203.0.113.8"
+    assert staff_client.get(admin_url(Patient), {"q": "Alderley"}).status_code == 200
+    assert staff_client.get(admin_url(Patient, "change", patient.pk)).status_code == 200
+    assert staff_client.get(admin_url(Patient, "history", patient.pk)).status_code == 200
+    assert staff_client.get(admin_url(ExerciseLog)).status_code == 200
+
+    rows = audit_rows(actor=actor)
+    base = reverse("admin:patients_patient_changelist")
+    assert rows == [
+        (patient.pk, world_a.clinic.pk, "read", f"admin GET {base}?q=Alderley", "203.0.113.8"),
+        (
+            patient.pk,
+            world_a.clinic.pk,
+            "read",
+            f"admin GET {base}{patient.pk}/change/",
+            "203.0.113.8",
+        ),
+        (
+            patient.pk,
+            world_a.clinic.pk,
+            "read",
+            f"admin GET {base}{patient.pk}/history/",
+            "203.0.113.8",
+        ),
+        (
+            patient.pk,
+            world_a.clinic.pk,
+            "read",
+            f"admin GET {admin_url(ExerciseLog)}",
+            "203.0.113.8",
+        ),
+    ]
+
+
+def test_admin_invite_action_and_another_clinics_object_are_audited(staff_client, world_a, world_b):
+    actor = staff_client.clinician.user
+    invited = factories.PatientFactory(clinic=world_a.clinic)
+    invited.user.set_unusable_password()
+    invited.user.save()
+    staff_client.post(
+        admin_url(Patient), {"action": "issue_invite_codes", "_selected_action": [invited.pk]}
+    )
+    staff_client.get(admin_url(Patient, "change", world_b.patient.pk))
+    staff_client.get(admin_url(Program, "change", world_b.program.pk))
+
+    assert [(p, c, a) for p, c, a, _, _ in audit_rows(actor=actor)] == [
+        (invited.pk, world_a.clinic.pk, "update"),
+        (world_b.patient.pk, world_b.clinic.pk, "denied"),
+        (world_b.patient.pk, world_b.clinic.pk, "denied"),
+    ]
+
+
+def test_patients_are_deactivated_not_deleted(staff_client, world_a):
+    from django.db.models import ProtectedError
+
+    from tests.conftest import auth_client
+
+    patient = world_a.patient
+    api = auth_client(patient.user)
+    page = staff_client.get(admin_url(Patient, "change", patient.pk)).content.decode()
+    assert admin_url(Patient, "delete", patient.pk) not in page
+    assert (
+        staff_client.post(admin_url(Patient, "delete", patient.pk), {"post": "yes"}).status_code
+        == 403
+    )
+    staff_client.post(
+        admin_url(Patient), {"action": "deactivate_accounts", "_selected_action": [patient.pk]}
+    )
+    patient.user.refresh_from_db()
+    assert not patient.user.is_active
+    assert api.get("/api/v1/me").status_code == 401
+    # Deleting by other means is refused while the patient has an audit trail.
+    with pytest.raises(ProtectedError):
+        patient.delete()
+    with pytest.raises(ProtectedError):
+        world_a.clinic.delete()
+    assert AuditEvent.objects.filter(patient=patient).exists()

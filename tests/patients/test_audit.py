@@ -95,3 +95,22 @@ def test_list_records_one_event_per_patient_shown_in_one_insert(clinician):
         assert len(client.get("/api/v1/patients").json()["results"]) == 21
     assert AuditEvent.objects.count() - before == 21
     assert len(one) == len(many)
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_to_change_or_delete_an_audit_row(clinician_client, patient):
+    from django.db import DatabaseError, transaction
+
+    assert clinician_client.get(f"/api/v1/patients/{patient.pk}").status_code == 200
+    event = AuditEvent.objects.get()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(what="nothing happened")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM patients_auditevent")
+    assert AuditEvent.objects.get().what == f"GET /api/v1/patients/{patient.pk}"
