@@ -8,7 +8,12 @@ from patients.admin_audit import AuditedAdminMixin
 from patients.admin_scoping import ClinicScopedAdminMixin, staff_clinician
 from patients.models import ActivationCode, AuditEvent, Clinic, Clinician, Patient, User
 from patients.services.invites import CODE_TTL, InviteRefused, activation_code_issue
-from patients.services.patients import email_taken, patient_create, patient_deactivate
+from patients.services.patients import (
+    email_taken,
+    patient_clinic_changed_announce,
+    patient_create,
+    patient_deactivate,
+)
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -232,12 +237,16 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            previous_clinic_id = Patient.objects.filter(pk=obj.pk).values_list(
+                "clinic_id", flat=True
+            )[0]
             user = obj.user
             user.email = form.cleaned_data["email"]
             user.first_name = form.cleaned_data["first_name"]
             user.last_name = form.cleaned_data["last_name"]
             user.save()
             super().save_model(request, obj, form, change)
+            patient_clinic_changed_announce(patient=obj, previous_clinic_id=previous_clinic_id)
             return
         # The same service as the API: an account without a password, an invite code,
         # and the invite email once the admin's transaction commits.

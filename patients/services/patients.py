@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from patients.models import Clinic, Clinician, Patient, User
 from patients.services.invites import CODE_TTL, InviteRefused, activation_code_issue
+from patients.signals import patient_clinic_changed
 from patients.timezones import zone
 
 
@@ -139,3 +140,11 @@ def patient_deactivate(*, patient: Patient) -> Patient:
         user.is_active = False
         user.save(update_fields=["is_active"])
     return patient
+
+
+def patient_clinic_changed_announce(*, patient: Patient, previous_clinic_id: int) -> None:
+    """After a patient moved to another clinic: the rows above this app follow them."""
+    if patient.clinic_id != previous_clinic_id:
+        patient_clinic_changed.send(
+            sender=Patient, patient=patient, previous_clinic_id=previous_clinic_id
+        )

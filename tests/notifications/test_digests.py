@@ -144,3 +144,23 @@ def test_by_default_the_digest_gives_counts_and_a_console_link_not_names_or_scor
     assert "Open alerts for 1 patient" in email.body and "High pain: 1" in email.body
     assert "1 patient logged no exercise" in email.body
     assert "https://hep.example/clinic/" in email.body
+
+
+def test_a_sent_digest_writes_the_audit_trail_for_the_patients_it_reports(clinician):
+    from patients.models import AuditEvent
+
+    hurting = make_patient(TZ, clinic=clinician.clinic, primary_clinician=clinician)
+    ExerciseLogFactory(item=hurting.programs.get().items.get(), date=DAY - dt.timedelta(days=1))
+    Alert.objects.create(
+        clinic=clinician.clinic, patient=hurting, kind=Alert.Kind.HIGH_PAIN, date=DAY
+    )
+    run_digests(at_local(TZ, DAY, 7, 30))
+    assert len(mail.outbox) == 1
+    (event,) = AuditEvent.objects.all()
+    assert (event.actor_id, event.patient_id, event.clinic_id, event.action) == (
+        clinician.user_id,
+        hurting.pk,
+        clinician.clinic_id,
+        "read",
+    )
+    assert event.what == f"digest email {DAY} to {clinician.user.email}"

@@ -781,3 +781,32 @@ def test_patients_are_deactivated_not_deleted(staff_client, world_a):
     with pytest.raises(ProtectedError):
         world_a.clinic.delete()
     assert AuditEvent.objects.filter(patient=patient).exists()
+
+
+def test_a_patient_moved_to_another_clinic_takes_their_alerts_along(
+    superuser_client, world_a, world_b
+):
+    patient = world_a.patient
+    response = superuser_client.post(
+        admin_url(Patient, "change", patient.pk),
+        {
+            "email": patient.user.email,
+            "first_name": patient.user.first_name,
+            "last_name": patient.user.last_name,
+            "clinic": world_b.clinic.pk,
+            "timezone": patient.timezone,
+            "reminder_time": "18:00",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    patient.refresh_from_db()
+    assert patient.clinic == world_b.clinic
+    world_a.alert.refresh_from_db()
+    assert world_a.alert.clinic == world_b.clinic
+    # The new clinic sees the alert through the API; the old one no longer does.
+    from tests.conftest import auth_client
+
+    new_clinic = auth_client(world_b.owner.user).get("/api/v1/alerts").json()["results"]
+    old_clinic = auth_client(world_a.owner.user).get("/api/v1/alerts").json()["results"]
+    assert world_a.alert.pk in [a["id"] for a in new_clinic]
+    assert world_a.alert.pk not in [a["id"] for a in old_clinic]
