@@ -127,11 +127,18 @@ def test_the_no_redirect_session_stops_at_a_redirect():
         def log_message(self, *args):
             pass
 
-    server = HTTPServer(("127.0.0.1", 18391), Redirecting)
+    server = None
+    for port in range(18390, 18400):  # this project's own ports
+        try:
+            server = HTTPServer(("127.0.0.1", port), Redirecting)
+            break
+        except OSError:
+            continue
+    assert server is not None, "no free port in 18390-18399"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        response = NoRedirectSession().post("http://127.0.0.1:18391/push", data=b"x", timeout=5)
+        response = NoRedirectSession().post(f"http://127.0.0.1:{port}/push", data=b"x", timeout=5)
     finally:
         server.shutdown()
         server.server_close()
