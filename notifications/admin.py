@@ -1,15 +1,22 @@
 from django.contrib import admin
 
 from notifications.models import Delivery, Device, DigestDelivery
+from patients.admin_audit import AuditedAdminMixin
 from patients.admin_scoping import ClinicScopedAdminMixin
 
 
+def mask_token(token: str) -> str:
+    if len(token) <= 12:
+        return "…"
+    return f"{token[:4]}…{token[-4:]}"
+
+
 @admin.register(Device)
-class DeviceAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class DeviceAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
     """Devices are registered by the app; here they can be named or switched off."""
 
     clinic_path = "patient__clinic"
-    list_display = ("patient", "platform", "name", "active", "short_token", "updated_at")
+    list_display = ("patient", "platform", "name", "active", "masked_token", "updated_at")
     list_filter = ("platform", "active")
     list_select_related = ("patient__user",)
     search_fields = ("patient__user__email", "patient__user__last_name", "name")
@@ -19,22 +26,23 @@ class DeviceAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
         "name",
         "active",
         "deactivated_reason",
-        "token",
+        "masked_token",
         "created_at",
         "updated_at",
     )
-    readonly_fields = ("patient", "platform", "token", "created_at", "updated_at")
+    readonly_fields = ("patient", "platform", "masked_token", "created_at", "updated_at")
 
     @admin.display(description="token")
-    def short_token(self, device) -> str:
-        return f"{device.token[:12]}…" if len(device.token) > 12 else device.token
+    def masked_token(self, device) -> str:
+        """Enough to tell devices apart, never enough to push to one."""
+        return mask_token(device.token)
 
     def has_add_permission(self, request):
         return False
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class DeliveryAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
     """The reminder outbox: one row per patient, local date and channel."""
 
     clinic_path = "patient__clinic"

@@ -4,10 +4,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from patients.admin_audit import AuditedAdminMixin
 from patients.admin_scoping import ClinicScopedAdminMixin, staff_clinician
 from patients.models import ActivationCode, AuditEvent, Clinic, Clinician, Patient, User
-from patients.services.invites import CODE_TTL, activation_code_issue
-from patients.services.patients import email_taken
+from patients.services.invites import CODE_TTL, InviteRefused, activation_code_issue
+from patients.services.patients import (
+    email_taken,
+    patient_clinic_changed_announce,
+    patient_create,
+    patient_deactivate,
+)
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -178,7 +184,8 @@ class PatientAdminForm(forms.ModelForm):
 
 
 @admin.register(Patient)
-class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class PatientAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
+    audit_patient_attr = "pk"
     form = PatientAdminForm
     list_display = (
         "__str__",
@@ -222,25 +229,42 @@ class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
             {"fields": ("email_unsubscribed_at", "email_bounced_at", "created_at", "updated_at")},
         ),
     )
-    actions = ("issue_invite_codes",)
+    actions = ("issue_invite_codes", "deactivate_accounts")
 
     @admin.display(ordering="user__email")
     def email(self, obj):
         return obj.user.email
 
     def save_model(self, request, obj, form, change):
-        user = obj.user if change else User()
-        user.email = form.cleaned_data["email"]
-        user.first_name = form.cleaned_data["first_name"]
-        user.last_name = form.cleaned_data["last_name"]
-        if not change:
-            # The patient sets a password when they redeem their invite code.
-            user.set_unusable_password()
-        user.save()
-        obj.user = user
-        super().save_model(request, obj, form, change)
-        if not change:
-            self._announce_code(request, obj, activation_code_issue(patient=obj))
+        if change:
+            previous_clinic_id = Patient.objects.filter(pk=obj.pk).values_list(
+                "clinic_id", flat=True
+            )[0]
+            user = obj.user
+            user.email = form.cleaned_data["email"]
+            user.first_name = form.cleaned_data["first_name"]
+            user.last_name = form.cleaned_data["last_name"]
+            user.save()
+            super().save_model(request, obj, form, change)
+            patient_clinic_changed_announce(patient=obj, previous_clinic_id=previous_clinic_id)
+            return
+        # The same service as the API: an account without a password, an invite code,
+        # and the invite email once the admin's transaction commits.
+        forced_clinic_id = self._forced_clinic_id(request)
+        if forced_clinic_id is not None:
+            obj.clinic_id = forced_clinic_id
+        patient, invite = patient_create(
+            clinic=obj.clinic,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            email=form.cleaned_data["email"],
+            timezone_name=obj.timezone,
+            primary_clinician=obj.primary_clinician,
+        )
+        obj.pk, obj.user, obj.created_at = patient.pk, patient.user, patient.created_at
+        obj._state.adding = False
+        super().save_model(request, obj, form, change)  # the form's reminder settings
+        self._announce_code(request, obj, invite.code)
 
     def _announce_code(self, request, patient, code):
         self.message_user(
@@ -251,12 +275,43 @@ class PatientAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Issue a new invite code", permissions=["change"])
     def issue_invite_codes(self, request, queryset):
+        refused, issued = [], []
         for patient in queryset.select_related("user"):
-            self._announce_code(request, patient, activation_code_issue(patient=patient))
+            try:
+                code = activation_code_issue(patient=patient)
+            except InviteRefused:
+                refused.append(str(patient))
+                continue
+            issued.append(patient.pk)
+            self._announce_code(request, patient, code)
+        self.audit(request, AuditEvent.Action.UPDATE, issued)
+        if refused:
+            self.message_user(
+                request,
+                "No code for "
+                + ", ".join(refused)
+                + ": the account already has a password or is deactivated. Someone who "
+                "lost access resets their password from the sign-in screen.",
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description="Deactivate (sign out everywhere, stop reminders)", permissions=["change"]
+    )
+    def deactivate_accounts(self, request, queryset):
+        patients = list(queryset.select_related("user"))
+        for patient in patients:
+            patient_deactivate(patient=patient)
+        self.audit(request, AuditEvent.Action.UPDATE, [p.pk for p in patients])
+        self.message_user(request, f"{len(patients)} patient(s) deactivated.", messages.SUCCESS)
+
+    def has_delete_permission(self, request, obj=None):
+        # Patients are deactivated, never deleted: their audit trail must stay.
+        return False
 
 
 @admin.register(ActivationCode)
-class ActivationCodeAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class ActivationCodeAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
     """Which invites exist and their state; the code's hash is never shown."""
 
     clinic_path = "patient__clinic"

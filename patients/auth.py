@@ -20,6 +20,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from hmac import compare_digest
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.utils import timezone
@@ -132,7 +133,10 @@ def _tokens_with_users(token_key: str) -> list[Model]:
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
-    """`Authorization: Token <token>`; expired or revoked tokens answer 401."""
+    """`Authorization: Token <token>`; expired or revoked tokens answer 401.
+
+    A token expires after TOKEN_TTL without use and, however often it is used,
+    TOKEN_MAX_AGE after it was created."""
 
     def authenticate_header(self, request):
         return "Token"
@@ -146,7 +150,10 @@ class TokenAuthentication(KnoxTokenAuthentication):
         for auth_token in _tokens_with_users(token_text[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if not compare_digest(digest, auth_token.digest):
                 continue
-            if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            now = timezone.now()
+            if (auth_token.expiry is not None and auth_token.expiry < now) or (
+                auth_token.created + settings.TOKEN_MAX_AGE < now
+            ):
                 auth_token.delete()
                 break
             if knox_settings.AUTO_REFRESH and auth_token.expiry:

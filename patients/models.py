@@ -69,6 +69,12 @@ class User(AbstractUser):
 
 class Clinic(models.Model):
     name = models.CharField(max_length=200, unique=True)
+    # Email is not the console: by default the clinician digest gives counts and a link.
+    digest_names_patients = models.BooleanField(
+        default=False,
+        help_text="Name patients, alerts and pain scores in the clinicians' digest email "
+        "(otherwise it gives counts and a link to the console).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -195,22 +201,27 @@ class AuditEvent(models.Model):
         CREATE = "create", "Create"
         UPDATE = "update", "Update"
         DELETE = "delete", "Delete"
+        DENIED = "denied", "Denied (another clinic's record)"
 
     # The composite indexes below serve every lookup by clinic or patient; a list page
     # writes one row per patient shown, so each index left out makes that write cheaper.
+    # Append-only: a clinic, patient or actor with events cannot be deleted (patients
+    # are deactivated instead), and on PostgreSQL a trigger refuses any UPDATE or
+    # DELETE of a row (migration 0005).
     clinic = models.ForeignKey(
-        Clinic, on_delete=models.CASCADE, related_name="audit_events", db_index=False
+        Clinic, on_delete=models.PROTECT, related_name="audit_events", db_index=False
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_events"
     )
     patient = models.ForeignKey(
-        Patient, on_delete=models.CASCADE, related_name="audit_events", db_index=False
+        Patient, on_delete=models.PROTECT, related_name="audit_events", db_index=False
     )
     action = models.CharField(max_length=16, choices=Action.choices)
     what = models.CharField(
         max_length=200, help_text="The resource, e.g. 'GET /api/v1/patients/3/adherence'."
     )
+    client_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -222,3 +233,17 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action} {self.patient} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TokenSession(models.Model):
+    """The device behind one sign-in token (knox stores only the token's hash).
+
+    When it was last used is not stored: every request pushes the token's idle
+    expiry to now + TOKEN_TTL (at most once a minute), so it is `expiry - TTL`.
+    """
+
+    token = models.OneToOneField("knox.AuthToken", on_delete=models.CASCADE, related_name="session")
+    device_name = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return self.device_name or f"session {self.pk}"

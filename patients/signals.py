@@ -9,3 +9,7 @@ from django.dispatch import Signal
 # Sent with `patient` after its time zone changed (and was saved): the patient's
 # local today, and anything computed for it, is now another date.
 patient_timezone_changed = Signal()
+
+# A patient now belongs to another clinic. Sent with `patient` (already saved) and
+# `previous_clinic_id`; apps whose per-patient rows carry a clinic move them along.
+patient_clinic_changed = Signal()

@@ -5,7 +5,9 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
 
+from patients.admin_audit import AuditedAdminMixin
 from patients.admin_scoping import ClinicScopedAdminMixin
+from patients.models import AuditEvent
 from programs.models import (
     EXERCISE_CONTENT_FIELDS,
     PRESCRIPTION_LINE_FIELDS,
@@ -282,7 +284,7 @@ class ProgramAdminForm(forms.ModelForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class ProgramAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
     clinic_path = "patient__clinic"
     form = ProgramAdminForm
     inlines = (ProgramItemInline, ProgramPauseInline)
@@ -391,7 +393,7 @@ class PainFilter(admin.SimpleListFilter):
 
 
 @admin.register(ExerciseLog)
-class ExerciseLogAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class ExerciseLogAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
     """Logs are the patient's record of what they did: never edited by anyone."""
 
     clinic_path = "patient__clinic"
@@ -418,7 +420,7 @@ class ExerciseLogAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+class AlertAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
     """Alerts are raised by the system and closed with the "Mark resolved" action."""
 
     list_display = ("kind", "patient", "status", "date", "created_at", "resolved_at", "resolved_by")
@@ -440,7 +442,11 @@ class AlertAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Mark resolved", permissions=["change"])
     def mark_resolved(self, request, queryset):
-        resolved = queryset.filter(status=Alert.Status.OPEN).update(
+        open_alerts = queryset.filter(status=Alert.Status.OPEN)
+        self.audit(
+            request, AuditEvent.Action.UPDATE, open_alerts.values_list("patient_id", flat=True)
+        )
+        resolved = open_alerts.update(
             status=Alert.Status.RESOLVED, resolved_at=timezone.now(), resolved_by=request.user
         )
         self.message_user(request, f"{resolved} alert(s) marked resolved.", messages.SUCCESS)

@@ -60,9 +60,9 @@ def patient(clinician):
 
 def auth_client(user, device_name: str = "test device") -> APIClient:
     """An API client holding a real per-device token for `user`."""
-    from knox.models import get_token_model
+    from patients.services.sessions import token_create
 
-    _, token = get_token_model().objects.create(user=user)
+    _, token = token_create(user=user, device_name=device_name)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     client.token = token
@@ -120,3 +120,14 @@ def page(browser_context):
     page.set_default_timeout(10_000)
     yield page
     page.close()
+
+
+@pytest.fixture
+def public_dns(monkeypatch):
+    """Names resolve to one public address (this machine has no DNS; DNS is outside)."""
+    import socket
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

@@ -36,9 +36,50 @@ def test_production_passes_check_deploy_with_no_warnings_when_secrets_are_given(
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="api.clinic.example",
         HEP_VAR_DIR=str(tmp_path),
+        **PRODUCTION_SERVICES,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION_SERVICES = {
+    "REDIS_URL": "redis://127.0.0.1:6379/9",
+    "EMAIL_HOST": "smtp.clinic.example",
+    "EMAIL_USE_TLS": "1",
+}
+
+
+def production(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    settings = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "api.clinic.example",
+        "HEP_VAR_DIR": str(tmp_path),
+        **PRODUCTION_SERVICES,
+        **env,
+    }
+    return manage("check", **{k: v for k, v in settings.items() if v is not None})
+
+
+def test_production_refuses_to_start_without_a_shared_cache(tmp_path):
+    result = production(tmp_path, REDIS_URL="")
+    assert result.returncode != 0
+    assert "REDIS_URL must be set in production" in result.stderr
+
+
+def test_production_refuses_the_console_email_backend(tmp_path):
+    result = production(tmp_path, EMAIL_HOST="")
+    assert result.returncode != 0
+    assert "console backend" in result.stderr
+
+
+def test_production_refuses_smtp_without_tls_unless_allowed(tmp_path):
+    plain = production(tmp_path, EMAIL_USE_TLS="0")
+    assert plain.returncode != 0
+    assert "SMTP without TLS" in plain.stderr
+    allowed = production(tmp_path, EMAIL_USE_TLS="0", EMAIL_ALLOW_PLAINTEXT="1")
+    assert allowed.returncode == 0, allowed.stderr
+    assert production(tmp_path, EMAIL_USE_TLS="0", EMAIL_USE_SSL="1").returncode == 0
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
@@ -51,3 +92,55 @@ def test_an_unknown_run_mode_is_refused(tmp_path):
     result = manage("check", DJANGO_ENV="staging", HEP_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "DJANGO_ENV must be" in result.stderr
+
+
+PUBLIC_KEY = "insecure-local-only-key-set-SECRET_KEY-in-production"
+
+
+def local_settings(tmp_path, **env: str) -> tuple[str, str]:
+    hidden = {"DEBUG", "DJANGO_ENV", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
+    base = {k: v for k, v in os.environ.items() if k not in hidden}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.SECRET_KEY); print(settings.DEBUG)",
+        ],
+        cwd=ROOT,
+        env={**base, "HEP_VAR_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    key, debug = result.stdout.split()[-2:]
+    return key, debug
+
+
+def test_the_embedded_run_makes_its_own_secret_key_once_and_keeps_debug_off(tmp_path):
+    key, debug = local_settings(tmp_path)
+    assert key != PUBLIC_KEY and len(key) >= 50
+    assert debug == "False"
+    stored = tmp_path / "secret_key"
+    assert stored.read_text().strip() == key
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert local_settings(tmp_path) == (key, "False")  # the same key on the next run
+    other_install, _ = local_settings(tmp_path / "elsewhere")
+    assert other_install != key
+
+
+def test_debug_and_a_given_secret_key_are_honoured_locally(tmp_path):
+    given = "k" * 60
+    assert local_settings(tmp_path, DEBUG="1", SECRET_KEY=given) == (given, "True")
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_up_warns_when_it_serves_beyond_this_machine():
+    from programs.management.commands.up import exposure_warning
+
+    for host in ("127.0.0.1", "localhost", "::1", "[::1]", "127.0.1.1"):
+        assert exposure_warning(host) is None
+    for host in ("0.0.0.0", "192.168.1.5", "::", "myhost.lan"):
+        assert "reachable from other machines" in exposure_warning(host)

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.ApiNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -166,7 +167,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min"),
         "activate": os.environ.get("ACTIVATE_THROTTLE_RATE", "10/min"),
+        # Failed activations from every client together (no address rotation escapes it).
+        "activate_failures": os.environ.get("ACTIVATE_FAILURE_THROTTLE_RATE", "100/hour"),
+        "password_reset": os.environ.get("PASSWORD_RESET_THROTTLE_RATE", "5/min"),
     },
+    # Proxies in front of the web server whose X-Forwarded-For entries are trusted;
+    # 0 (the default): the client address is REMOTE_ADDR and the header is ignored.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -179,6 +186,10 @@ if DEBUG:
 # every authenticated request pushes the expiry forward (at most once a minute).
 TOKEN_IDLE_DAYS = env_int("TOKEN_IDLE_DAYS", 30)
 ACTIVATION_CODE_TTL_DAYS = env_int("ACTIVATION_CODE_TTL_DAYS", 14)
+# However often it is used, a token ends this many days after its sign-in.
+TOKEN_MAX_AGE_DAYS = env_int("TOKEN_MAX_AGE_DAYS", 180)
+TOKEN_MAX_AGE = timedelta(days=TOKEN_MAX_AGE_DAYS)
+KNOX_TOKEN_MODEL = "knox.AuthToken"
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=TOKEN_IDLE_DAYS),
     "AUTO_REFRESH": True,
@@ -255,6 +266,12 @@ APNS_TOPIC = os.environ.get("APNS_TOPIC", "")
 APNS_USE_SANDBOX = env_bool("APNS_USE_SANDBOX", False)
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_CLAIMS_SUBJECT = os.environ.get("VAPID_CLAIMS_SUBJECT", "")
+# Web Push endpoints are accepted only on these push services (".name" = any
+# subdomain): Chrome/Android (FCM), Firefox (Mozilla), Edge (WNS), Safari (Apple).
+WEBPUSH_ALLOWED_HOSTS = env_list(
+    "WEBPUSH_ALLOWED_HOSTS",
+    "fcm.googleapis.com,.push.services.mozilla.com,.notify.windows.com,.push.apple.com",
+)
 # Deliveries per sending task: hundreds per task, never one task per patient (with
 # concurrent sends, per-task overhead outweighs spreading smaller chunks on 2 cores).
 REMINDER_SEND_CHUNK = env_int("REMINDER_SEND_CHUNK", 250)
@@ -291,10 +308,23 @@ LOGGING = {
 # process, so a write served by one process is seen at once by the others.
 TODAY_CACHE_ENABLED = env_bool("TODAY_CACHE_ENABLED", default=bool(REDIS_URL))
 
-# Login throttles and other counters must be shared by every web process.
+# Sign-in throttles count in the default cache, which every web process must share:
+# Redis (atomic INCR) when REDIS_URL is set; otherwise a table in the database
+# (`createcachetable`, which `up` runs), atomic on the embedded SQLite file.
+# Production refuses to start without Redis.
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Keeps deployments (or test runs) that share one Redis database apart.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.AtomicCounterDatabaseCache",
+            "LOCATION": "hep_cache",
+        }
+    }

@@ -31,7 +31,12 @@ if not DATABASE_URL:
 # Tests that exercise throttling set their own rates.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "activate": "1000/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": "1000/min",
+        "activate": "1000/min",
+        "activate_failures": "1000/min",
+        "password_reset": "1000/min",
+    },
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # One process: its locmem cache is as shared as it needs to be.

@@ -1,9 +1,10 @@
 import re
-from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from config.api.strict import StrictSerializer
+from notifications.channels.webpush import check_endpoint
 from notifications.models import Device
 
 APNS_TOKEN = re.compile(r"[0-9a-fA-F]+", re.ASCII)
@@ -21,7 +22,10 @@ class DeviceInputSerializer(StrictSerializer):
         min_length=8,
         max_length=2048,
         trim_whitespace=True,
-        help_text="FCM registration token, APNs device token, or the Web Push endpoint URL.",
+        help_text=(
+            "FCM registration token, APNs device token, or the Web Push endpoint URL "
+            "(https, on a known push service: WEBPUSH_ALLOWED_HOSTS)."
+        ),
     )
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     keys = WebPushKeysSerializer(required=False, help_text="Web Push only: the browser's keys.")
@@ -31,11 +35,17 @@ class DeviceInputSerializer(StrictSerializer):
         if platform == Device.Platform.WEBPUSH:
             if not attrs.get("keys"):
                 raise serializers.ValidationError({"keys": ["Web Push subscriptions need keys."]})
-            parts = urlsplit(attrs["token"])
-            if parts.scheme != "https" or not parts.netloc:
+            try:
+                check_endpoint(attrs["token"])
+            except DjangoValidationError as exc:
                 raise serializers.ValidationError(
-                    {"token": ["A Web Push token is the subscription's https endpoint."]}
-                )
+                    {
+                        "token": [
+                            f"A Web Push token is a push service's https endpoint. {m}"
+                            for m in exc.messages
+                        ]
+                    }
+                ) from exc
         elif "keys" in attrs:
             raise serializers.ValidationError({"keys": ["Only Web Push devices have keys."]})
         if platform == Device.Platform.APNS and not APNS_TOKEN.fullmatch(attrs["token"]):

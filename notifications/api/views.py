@@ -38,9 +38,11 @@ class DevicesView(ListAPIView):
         operation_id="me_devices_register",
         summary="Register a push device (upsert by token)",
         description=(
-            "201 when the token is new, 200 when it was known (its name, keys and owner are "
-            "updated and it is active again). A token registered by another patient moves "
-            "to the caller."
+            "201 when the token is new to the caller, 200 when the caller had registered it "
+            "(its name and keys are updated and it is active again). A token registered by "
+            "another patient becomes the caller's as a new device (201): the answer never "
+            "says whether anyone else had it. A Web Push endpoint must be https on a known "
+            "push service (WEBPUSH_ALLOWED_HOSTS), never an IP address or a private one."
         ),
         request=DeviceInputSerializer,
         responses={

@@ -1,13 +1,34 @@
-"""Web Push (RFC 8030 + VAPID) through pywebpush."""
+"""Web Push (RFC 8030 + VAPID) through pywebpush.
+
+The endpoint is a URL a patient gave us, so before each send it is checked again
+(a known push service, https, public addresses only; a name can be re-pointed after
+registration) and the POST never follows a redirect.
+"""
 
 import json
 
 import pywebpush
+import requests
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from notifications.channels.base import Channel, DeliveryError, Message, Recipient
+from notifications.outbound import check_outbound_url
 
 GONE = {404, 410}
+
+
+class NoRedirectSession(requests.Session):
+    """A push service answers; it never sends us on to somewhere else."""
+
+    def post(self, url, data=None, json=None, **kwargs):
+        kwargs["allow_redirects"] = False
+        return super().post(url, data=data, json=json, **kwargs)
+
+
+def check_endpoint(endpoint: str) -> None:
+    """Raises ValidationError unless `endpoint` is on an allowed push service."""
+    check_outbound_url(endpoint, allowed_hosts=settings.WEBPUSH_ALLOWED_HOSTS)
 
 
 class WebPushChannel(Channel):
@@ -22,6 +43,14 @@ class WebPushChannel(Channel):
             {"title": message.title, "body": message.body, "url": message.url, **message.data}
         )
         try:
+            check_endpoint(recipient.address)
+        except ValidationError as exc:
+            # A name that does not resolve may be a passing DNS failure; the rest never heal.
+            raise DeliveryError(
+                f"Web Push endpoint refused: {exc.messages[0]}",
+                permanent=exc.code != "unresolvable",
+            ) from exc
+        try:
             response = pywebpush.webpush(
                 subscription_info={"endpoint": recipient.address, "keys": recipient.keys},
                 data=payload,
@@ -29,6 +58,7 @@ class WebPushChannel(Channel):
                 vapid_claims={"sub": settings.VAPID_CLAIMS_SUBJECT},
                 ttl=4 * 3600,
                 timeout=10,
+                requests_session=NoRedirectSession(),
             )
         except pywebpush.WebPushException as exc:
             status = exc.status_code

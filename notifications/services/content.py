@@ -16,6 +16,8 @@ from patients.models import Patient
 from programs.scheduling import unfinished_items
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe.email"
+PUSH_TITLE = "Time for today's exercises"
+PUSH_BODY = "Open the app to start."
 # Rough pace for an estimate: a rep takes ~4 s, and a set ends with ~30 s of rest.
 SECONDS_PER_REP = 4
 REST_BETWEEN_SETS = 30
@@ -129,8 +131,10 @@ def reminder_message(
         subject=subject,
         text=text,
         html=html,
-        title="Time for today's exercises",
-        body=f"{first_name}, today's routine: {routine.summary}. A few minutes now keeps your back happy.",
+        # A push passes through Google or Apple and shows on a lock screen: no name,
+        # no detail of the routine, only a nudge and the link.
+        title=PUSH_TITLE,
+        body=PUSH_BODY,
         url=link,
         headers=headers,
         data={"local_date": day.isoformat(), "url": link, "kind": "daily_reminder"},

@@ -9,10 +9,13 @@ from patients.models import Patient
 def device_register(
     *, patient: Patient, platform: str, token: str, name: str = "", keys: dict | None = None
 ) -> tuple[Device, bool]:
-    """Upsert by token; a token seen on another patient's account moves to this one.
+    """Upsert by token. Returns the device and whether it is new *to this patient*.
 
+    A token registered on another patient's account (a shared or handed-on phone)
+    is taken over: that row is deleted and a new one written, answered as new, so
+    the answer never tells the caller that someone else had registered the token.
     The unique token constraint settles races: a concurrent insert of the same
-    token makes ours fail, and we update the row the other request wrote.
+    token makes ours fail, and we try again with the row the other request wrote.
     """
     fields = {
         "patient": patient,
@@ -26,6 +29,9 @@ def device_register(
         try:
             with transaction.atomic():
                 device = Device.objects.select_for_update().filter(token=token).first()
+                if device is not None and device.patient_id != patient.pk:
+                    device.delete()
+                    device = None
                 if device is None:
                     return Device.objects.create(token=token, **fields), True
                 for attr, value in fields.items():

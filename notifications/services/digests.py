@@ -5,11 +5,13 @@ Planned like reminders (zones in Python, one bulk insert under the unique
 alerts of the clinician's patients (owners and clinicians without assigned
 patients see the whole clinic) and patients with DIGEST_MISSED_DAYS or more
 scheduled days in a row without a log. Nothing to say: the row is closed as
-skipped `nothing_to_report` and no email goes out.
+skipped `nothing_to_report` and no email goes out. Unless the clinic opts in
+(`Clinic.digest_names_patients`), the email gives counts and a link to the console,
+never a patient's name or pain score: email leaves the system.
 """
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,7 +22,8 @@ from django.utils import timezone
 
 from notifications.channels import DeliveryError, Message, Recipient, active_channels
 from notifications.models import DeliveryStatus, DigestDelivery
-from patients.models import Clinician, Patient
+from patients.models import AuditEvent, Clinician, Patient
+from patients.services.audit import audit_record
 from patients.timezones import local_now, local_today
 from programs.adherence import recent_day_statuses
 from programs.models import Alert
@@ -98,6 +101,11 @@ def quiet_patients(patients: QuerySet[Patient], now: dt.datetime) -> list[QuietP
 
 
 def digest_message(clinician: Clinician, now: dt.datetime) -> Message | None:
+    return digest_contents(clinician, now)[0]
+
+
+def digest_contents(clinician: Clinician, now: dt.datetime) -> tuple[Message | None, list[int]]:
+    """The digest email, and the patients it reports on (for the audit trail)."""
     today = local_today(clinician.timezone, now)
     patients = digest_patients(clinician)
     alerts = list(
@@ -108,23 +116,31 @@ def digest_message(clinician: Clinician, now: dt.datetime) -> Message | None:
     alerted_missed = {a.patient_id for a in alerts if a.kind == Alert.Kind.MISSED_DAYS}
     quiet = [q for q in quiet_patients(patients, now) if q.patient.pk not in alerted_missed]
     if not alerts and not quiet:
-        return None
+        return None, []
     by_patient = defaultdict(list)
     for alert in alerts:
         by_patient[alert.patient].append(alert)
+    kinds = Counter(alert.get_kind_display() for alert in alerts)
     context = {
         "clinician": clinician,
         "today": today,
+        # Names and pain scores only where the clinic chose to have them in email.
+        "named": clinician.clinic.digest_names_patients,
         "alerts_by_patient": dict(by_patient),
         "quiet": quiet,
-        "site_url": settings.SITE_URL,
+        "alert_kinds": sorted(kinds.items()),
+        "alerted_patients": len(by_patient),
+        "quiet_count": len(quiet),
+        "console_url": f"{settings.SITE_URL}/clinic/",
     }
     count = len(alerts) + len(quiet)
-    return Message(
+    message = Message(
         subject=f"Your patients today: {count} thing{'s' if count != 1 else ''} to look at",
         text=render_to_string("notifications/digest_email.txt", context),
         html=render_to_string("notifications/digest_email.html", context),
     )
+    reported = [alert.patient_id for alert in alerts] + [q.patient.pk for q in quiet]
+    return message, list(dict.fromkeys(reported))
 
 
 def _finish(digest: DigestDelivery, **changes) -> None:
@@ -144,12 +160,14 @@ def digests_send(*, digest_ids: list[int]) -> None:
         ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
         if not claimed:
             continue
-        digest = DigestDelivery.objects.select_related("clinician__user").get(pk=digest_id)
+        digest = DigestDelivery.objects.select_related("clinician__user", "clinician__clinic").get(
+            pk=digest_id
+        )
         clinician = digest.clinician
         if local_today(clinician.timezone, now) != digest.local_date:
             _finish(digest, status=DeliveryStatus.SKIPPED, skip_reason="missed")
             continue
-        message = digest_message(clinician, now)
+        message, reported = digest_contents(clinician, now)
         if message is None:
             _finish(digest, status=DeliveryStatus.SKIPPED, skip_reason=NOTHING_TO_REPORT)
             continue
@@ -163,3 +181,11 @@ def digests_send(*, digest_ids: list[int]) -> None:
             _finish(digest, status=DeliveryStatus.FAILED, last_error=str(exc)[:2000])
             continue
         _finish(digest, status=DeliveryStatus.SENT)
+        # Email left the system about these patients: the trail says so, as for the API.
+        audit_record(
+            actor_id=clinician.user_id,
+            clinic_id=clinician.clinic_id,
+            patient_ids=reported,
+            action=AuditEvent.Action.READ,
+            what=f"digest email {digest.local_date} to {clinician.user.email}",
+        )

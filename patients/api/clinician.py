@@ -1,11 +1,10 @@
 """What every clinician endpoint shares: the role, the caller's clinic, the audit trail."""
 
-from django.shortcuts import get_object_or_404
 from rest_framework.exceptions import NotFound
 
 from patients.api.permissions import IsClinician
-from patients.models import Clinician, Patient
-from patients.services.audit import audit_record
+from patients.models import AuditEvent, Clinician, Patient
+from patients.services.audit import audit_record, audit_record_any_clinic, client_address
 
 
 class ClinicianAPIMixin:
@@ -28,15 +27,31 @@ class ClinicianAPIMixin:
             patient_ids=patient_ids,
             action=action,
             what=f"{self.request.method} {self.request.get_full_path()}",
+            client_address=client_address(self.request),
         )
 
     def clinic_patient(self, patient_id) -> Patient:
-        """The caller's clinic's patient, else 404."""
-        return get_object_or_404(
-            Patient.objects.select_related("user", "clinic"),
-            pk=patient_id,
-            clinic_id=self.clinic_id,
+        """The caller's clinic's patient, else 404 (another clinic's: logged as denied)."""
+        found = (
+            Patient.objects.select_related("user", "clinic")
+            .filter(pk=patient_id, clinic_id=self.clinic_id)
+            .first()
         )
+        if found is None:
+            self.patient_not_found(patient_id)
+        return found
+
+    def patient_not_found(self, patient_id):
+        """404; an existing patient of another clinic is written to that clinic's
+        audit trail as a denied attempt."""
+        audit_record_any_clinic(
+            actor_id=self.request.user.pk,
+            patient_ids=[patient_id],
+            action=AuditEvent.Action.DENIED,
+            what=f"{self.request.method} {self.request.get_full_path()}",
+            client_address=client_address(self.request),
+        )
+        raise NotFound()
 
     def clinic_clinician(self, clinician_id: int | None) -> Clinician | None:
         """A clinician named in a request body; another clinic's answers 404."""

@@ -18,7 +18,18 @@ CODE_TTL = dt.timedelta(days=settings.ACTIVATION_CODE_TTL_DAYS)
 
 
 class ActivationError(Exception):
-    """The code is unknown, used or expired; one message for all three."""
+    """The code is unknown, used or expired, or its account cannot be activated by a
+    code (it has a password or is deactivated); one message for all of them."""
+
+
+class InviteRefused(Exception):
+    """The account has a password or is deactivated: a code would be a back door
+    (someone who lost access resets their password instead)."""
+
+
+def invitable(patient: Patient) -> bool:
+    user = patient.user
+    return user.is_active and not user.has_usable_password()
 
 
 def normalize_code(code: str) -> str:
@@ -29,27 +40,47 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(normalize_code(code).encode()).hexdigest()
 
 
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
 def activation_code_issue(*, patient: Patient) -> str:
-    """A new code for `patient`; earlier unused codes stop working. Returns the plain code."""
+    """A new code for `patient`; earlier unused codes stop working. Returns the plain code.
+
+    Raises InviteRefused for an account that has a password or is deactivated.
+    """
+    if not invitable(patient):
+        raise InviteRefused()
     now = timezone.now()
     with transaction.atomic():
         ActivationCode.objects.filter(patient=patient, used_at__isnull=True).update(expires_at=now)
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = new_code()
         ActivationCode.objects.create(
             patient=patient, code_hash=hash_code(code), expires_at=now + CODE_TTL
         )
     return code
 
 
+def activation_codes_expire(*, user_id: int) -> int:
+    """Every unused code of this user's patient stops working (on deactivation)."""
+    return ActivationCode.objects.filter(
+        patient__user_id=user_id, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(expires_at=timezone.now())
+
+
 def activation_code_redeem(*, code: str, password: str) -> Patient:
     """Spend a code once and set the patient's password.
 
-    The code row is locked and marked used in the same transaction, so two
-    simultaneous activations with one code cannot both succeed.
-    Raises ActivationError for an unknown, used or expired code (and for the code of
-    an invite whose address signs in to another account) and Django's
-    ValidationError for a password the validators reject.
+    The password is checked before the code is looked up, so a weak password
+    answers the same whether or not the code exists (a guessed code cannot be
+    tested without being spent). The code row is locked and marked used in the same
+    transaction, so two simultaneous activations with one code cannot both succeed.
+    Raises ActivationError for an unknown, used or expired code, or one whose
+    account has a password or is deactivated (never re-activated here), and
+    Django's ValidationError for a password the validators reject. The code of an
+    invite whose address signs in to another account is refused too.
     """
+    validate_password(password)
     now = timezone.now()
     with transaction.atomic():
         activation = (
@@ -58,7 +89,7 @@ def activation_code_redeem(*, code: str, password: str) -> Patient:
             .filter(code_hash=hash_code(code), used_at__isnull=True, expires_at__gt=now)
             .first()
         )
-        if activation is None:
+        if activation is None or not invitable(activation.patient):
             raise ActivationError("This code is not valid. Ask your clinic for a new one.")
         user = activation.patient.user
         if not user.is_active and (
@@ -70,8 +101,7 @@ def activation_code_redeem(*, code: str, password: str) -> Patient:
             raise ActivationError("This code is not valid. Ask your clinic for a new one.")
         validate_password(password, user=user)
         user.set_password(password)
-        user.is_active = True
-        user.save(update_fields=["password", "is_active"])
+        user.save(update_fields=["password"])
         activation.used_at = now
         activation.save(update_fields=["used_at"])
     return activation.patient

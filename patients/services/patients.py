@@ -19,7 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from patients.models import Clinic, Clinician, Patient, User
-from patients.services.invites import CODE_TTL, activation_code_issue
+from patients.services.invites import CODE_TTL, InviteRefused, activation_code_issue, new_code
+from patients.signals import patient_clinic_changed
 from patients.timezones import zone
 
 
@@ -29,8 +30,7 @@ class EmailTaken(Exception):
     patient_create raises it only for an address used in the same clinic."""
 
 
-class AlreadyActivated(Exception):
-    """The patient has set a password; an invite code would be a back door."""
+AlreadyActivated = InviteRefused  # the patient has a password or is deactivated
 
 
 @dataclass(frozen=True)
@@ -107,19 +107,20 @@ def patient_create(
 
 def patient_invite(*, patient: Patient) -> Invite:
     """A fresh invite code (earlier unused ones stop working), emailed to the patient."""
-    if patient.user.has_usable_password():
-        raise AlreadyActivated()
     with transaction.atomic():
         return _invite(patient)
 
 
 def _invite(patient: Patient) -> Invite:
+    if not patient.user.is_active and address_has_account(patient.user):
+        # The answer looks like any invite, but the code is never stored: nothing can
+        # redeem it, and the address's owner is told instead.
+        invite = Invite(code=new_code(), expires_at=timezone.now() + CODE_TTL)
+        transaction.on_commit(lambda: account_exists_email_send(patient=patient))
+        return invite
     code = activation_code_issue(patient=patient)
     invite = Invite(code=code, expires_at=timezone.now() + CODE_TTL)
-    if not patient.user.is_active and address_has_account(patient.user):
-        transaction.on_commit(lambda: account_exists_email_send(patient=patient))
-    else:
-        transaction.on_commit(lambda: invite_email_send(patient=patient, invite=invite))
+    transaction.on_commit(lambda: invite_email_send(patient=patient, invite=invite))
     return invite
 
 
@@ -188,3 +189,22 @@ def patient_update(*, patient: Patient, data: dict) -> Patient:
     except IntegrityError as exc:
         raise EmailTaken(user.email) from exc
     return patient
+
+
+def patient_deactivate(*, patient: Patient) -> Patient:
+    """The patient can no longer sign in and gets no reminders; their records and
+    audit trail stay. Every session ends and unused invite codes expire (the account
+    save hook in patients.services.sessions)."""
+    user = patient.user
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return patient
+
+
+def patient_clinic_changed_announce(*, patient: Patient, previous_clinic_id: int) -> None:
+    """After a patient moved to another clinic: the rows above this app follow them."""
+    if patient.clinic_id != previous_clinic_id:
+        patient_clinic_changed.send(
+            sender=Patient, patient=patient, previous_clinic_id=previous_clinic_id
+        )

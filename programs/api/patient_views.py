@@ -5,7 +5,6 @@ Every read or change of a patient's record is written to the audit trail.
 
 import django_filters
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -124,9 +123,10 @@ class PatientDetailView(ClinicianAPIMixin, generics.GenericAPIView):
     serializer_class = PatientDetailOutSerializer
 
     def get_object(self):
-        return get_object_or_404(
-            patients_for_clinic(clinic_id=self.clinic_id), pk=self.kwargs["pk"]
-        )
+        found = patients_for_clinic(clinic_id=self.clinic_id).filter(pk=self.kwargs["pk"]).first()
+        if found is None:
+            self.patient_not_found(self.kwargs["pk"])
+        return found
 
     def _render(self, patient):
         rates = last_7_days_adherence(patients=[patient])

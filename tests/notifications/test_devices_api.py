@@ -7,7 +7,7 @@ from tests.conftest import auth_client
 from tests.factories import PatientFactory
 from tests.notifications.factories import DeviceFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_dns")]
 
 URL = "/api/v1/me/devices"
 FCM = {"platform": "fcm", "token": "fcm-token-0123456789abcdef", "name": "Pixel 8"}
@@ -43,13 +43,16 @@ def test_a_deactivated_token_registered_again_is_active_again(patient_client, pa
     assert device.active and device.deactivated_reason == ""
 
 
-def test_token_moving_to_another_patient_is_reassigned_not_duplicated(patient_client, patient):
+def test_token_moving_to_another_patient_is_replaced_and_answered_as_new(patient_client, patient):
     other = PatientFactory(clinic=patient.clinic)
-    DeviceFactory(patient=other, token=FCM["token"])
+    theirs = DeviceFactory(patient=other, token=FCM["token"], name="Their phone")
     response = patient_client.post(URL, FCM, format="json")
-    assert response.status_code == 200
-    device = Device.objects.get()
-    assert device.patient == patient
+    fresh = patient_client.post(URL, {**FCM, "token": "fcm-token-never-seen-before"}, format="json")
+    assert response.status_code == fresh.status_code == 201  # nothing tells them apart
+    assert set(response.json()) == set(fresh.json())
+    device = Device.objects.get(token=FCM["token"])
+    assert device.patient == patient and device.name == "Pixel 8"
+    assert device.pk != theirs.pk
     assert auth_client(other.user).get(URL).json()["results"] == []
 
 

@@ -27,7 +27,9 @@ def run_digests(instant):
 
 @pytest.fixture
 def clinician():
-    return ClinicianFactory(timezone=TZ, digest_time=dt.time(7, 30))
+    return ClinicianFactory(
+        timezone=TZ, digest_time=dt.time(7, 30), clinic__digest_names_patients=True
+    )
 
 
 def test_digest_lists_open_alerts_and_quiet_patients_once_a_day(clinician):
@@ -107,3 +109,58 @@ def test_quiet_days_are_counted_in_each_patients_own_zone():
     run_digests(at_local("Asia/Tokyo", DAY, 7, 30))
     assert mail.outbox == []
     assert DigestDelivery.objects.get().skip_reason == "nothing_to_report"
+
+
+def test_by_default_the_digest_gives_counts_and_a_console_link_not_names_or_scores():
+    clinician = ClinicianFactory(timezone=TZ, digest_time=dt.time(7, 30))
+    clinic = clinician.clinic
+    hurting = make_patient(
+        TZ,
+        clinic=clinic,
+        primary_clinician=clinician,
+        user__first_name="Zelda",
+        user__last_name="Quillfeather",
+    )
+    quiet = make_patient(
+        TZ,
+        clinic=clinic,
+        primary_clinician=clinician,
+        user__first_name="Ignatius",
+        user__last_name="Brackenbury",
+    )
+    ExerciseLogFactory(item=hurting.programs.get().items.get(), date=DAY - dt.timedelta(days=1))
+    Alert.objects.create(
+        clinic=clinic, patient=hurting, kind=Alert.Kind.HIGH_PAIN, date=DAY, detail={"pain": 8}
+    )
+
+    run_digests(at_local(TZ, DAY, 7, 30))
+
+    [email] = mail.outbox
+    for part in (email.subject, email.body, email.alternatives[0][0]):
+        for person in (hurting, quiet):
+            assert person.user.first_name not in part
+            assert person.user.last_name not in part
+        assert "8/10" not in part
+    assert "Open alerts for 1 patient" in email.body and "High pain: 1" in email.body
+    assert "1 patient logged no exercise" in email.body
+    assert "https://hep.example/clinic/" in email.body
+
+
+def test_a_sent_digest_writes_the_audit_trail_for_the_patients_it_reports(clinician):
+    from patients.models import AuditEvent
+
+    hurting = make_patient(TZ, clinic=clinician.clinic, primary_clinician=clinician)
+    ExerciseLogFactory(item=hurting.programs.get().items.get(), date=DAY - dt.timedelta(days=1))
+    Alert.objects.create(
+        clinic=clinician.clinic, patient=hurting, kind=Alert.Kind.HIGH_PAIN, date=DAY
+    )
+    run_digests(at_local(TZ, DAY, 7, 30))
+    assert len(mail.outbox) == 1
+    (event,) = AuditEvent.objects.all()
+    assert (event.actor_id, event.patient_id, event.clinic_id, event.action) == (
+        clinician.user_id,
+        hurting.pk,
+        clinician.clinic_id,
+        "read",
+    )
+    assert event.what == f"digest email {DAY} to {clinician.user.email}"

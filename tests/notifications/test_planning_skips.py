@@ -182,4 +182,6 @@ def test_push_goes_to_every_active_device(push_outbox):
     push = push_outbox[0].message
     assert push.data["local_date"] == str(DAY)
     assert push.data["url"] == f"https://hep.example/app/today?date={DAY}"
-    assert patient.user.first_name in push.body
+    # Nothing on a lock screen or at Google/Apple names the patient or their routine.
+    assert (push.title, push.body) == ("Time for today's exercises", "Open the app to start.")
+    assert patient.user.first_name not in push.title + push.body + str(push.data)

@@ -66,8 +66,9 @@ def apns_settings(settings, tmp_path):
 
 
 @pytest.fixture
-def webpush_settings(settings):
+def webpush_settings(settings, public_dns):
     settings.REMINDER_CHANNELS = ["webpush"]
+    settings.WEBPUSH_ALLOWED_HOSTS = [".push.example"]
     settings.VAPID_PRIVATE_KEY = "test-vapid-key"
     settings.VAPID_CLAIMS_SUBJECT = "mailto:ops@hep.example"
     return settings

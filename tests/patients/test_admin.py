@@ -624,3 +624,189 @@ def test_admin_pages_render(request, world_a, global_exercise, who, model):
     assert change.status_code == (200 if can_view else 403)
     if who == "superuser" or model is not User:
         assert can_view
+
+
+def test_patient_created_in_the_admin_gets_the_invite_email(
+    staff_client, world_a, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            admin_url(Patient, "add"),
+            {
+                "email": "emailed@example.com",
+                "first_name": "Emma",
+                "last_name": "Iled",
+                "timezone": "Europe/Berlin",
+                "reminder_time": "07:15",
+            },
+            follow=True,
+        )
+    assert response.status_code == 200
+    patient = Patient.objects.get(user__email="emailed@example.com")
+    assert patient.reminder_time == dt.time(7, 15)
+    assert [m.to for m in mail.outbox] == [["emailed@example.com"]]
+    code = response.content.decode().split("Invite code for Emma Iled: ")[1][:8]
+    assert code in mail.outbox[0].body
+
+
+def test_the_invite_action_refuses_an_activated_or_deactivated_patient(staff_client, world_a):
+    invited = factories.PatientFactory(clinic=world_a.clinic, user__last_name="Invited")
+    invited.user.set_unusable_password()
+    invited.user.save()
+    gone = factories.PatientFactory(clinic=world_a.clinic, user__last_name="Gone")
+    gone.user.set_unusable_password()
+    gone.user.is_active = False
+    gone.user.save()
+    before = ActivationCode.objects.count()
+
+    response = staff_client.post(
+        admin_url(Patient),
+        {
+            "action": "issue_invite_codes",
+            "_selected_action": [world_a.patient.pk, invited.pk, gone.pk],
+        },
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "Invite code for" in page and "Invited" in page
+    assert "already has a password or is deactivated" in page
+    assert ActivationCode.objects.count() == before + 1
+    assert ActivationCode.objects.filter(patient=invited, used_at__isnull=True).exists()
+    assert not world_a.patient.activation_codes.filter(created_at__gt=world_a.code.created_at)
+
+
+def test_push_tokens_are_masked_in_the_admin(staff_client, world_a):
+    world_a.device.token = "fcm-secret-registration-token-0123456789"
+    world_a.device.save()
+    pages = [
+        staff_client.get(admin_url(Device)).content.decode(),
+        staff_client.get(admin_url(Device, "change", world_a.device.pk)).content.decode(),
+    ]
+    for page in pages:
+        assert "fcm-secret-registration" not in page
+        assert "fcm-…6789" in page
+
+
+# --- the admin writes the audit trail ----------------------------------------------
+
+
+def audit_rows(**filters):
+    return list(
+        AuditEvent.objects.filter(**filters)
+        .order_by("id")
+        .values_list("patient_id", "clinic_id", "action", "what", "client_address")
+    )
+
+
+def test_admin_list_search_change_and_history_pages_are_audited(staff_client, world_a):
+    actor = staff_client.clinician.user
+    patient = world_a.patient
+    staff_client.defaults["REMOTE_ADDR"] = "203.0.113.8"
+    assert staff_client.get(admin_url(Patient), {"q": "Alderley"}).status_code == 200
+    assert staff_client.get(admin_url(Patient, "change", patient.pk)).status_code == 200
+    assert staff_client.get(admin_url(Patient, "history", patient.pk)).status_code == 200
+    assert staff_client.get(admin_url(ExerciseLog)).status_code == 200
+
+    rows = audit_rows(actor=actor)
+    base = reverse("admin:patients_patient_changelist")
+    assert rows == [
+        (patient.pk, world_a.clinic.pk, "read", f"admin GET {base}?q=Alderley", "203.0.113.8"),
+        (
+            patient.pk,
+            world_a.clinic.pk,
+            "read",
+            f"admin GET {base}{patient.pk}/change/",
+            "203.0.113.8",
+        ),
+        (
+            patient.pk,
+            world_a.clinic.pk,
+            "read",
+            f"admin GET {base}{patient.pk}/history/",
+            "203.0.113.8",
+        ),
+        (
+            patient.pk,
+            world_a.clinic.pk,
+            "read",
+            f"admin GET {admin_url(ExerciseLog)}",
+            "203.0.113.8",
+        ),
+    ]
+
+
+def test_admin_invite_action_and_another_clinics_object_are_audited(staff_client, world_a, world_b):
+    actor = staff_client.clinician.user
+    invited = factories.PatientFactory(clinic=world_a.clinic)
+    invited.user.set_unusable_password()
+    invited.user.save()
+    staff_client.post(
+        admin_url(Patient), {"action": "issue_invite_codes", "_selected_action": [invited.pk]}
+    )
+    staff_client.get(admin_url(Patient, "change", world_b.patient.pk))
+    staff_client.get(admin_url(Program, "change", world_b.program.pk))
+
+    assert [(p, c, a) for p, c, a, _, _ in audit_rows(actor=actor)] == [
+        (invited.pk, world_a.clinic.pk, "update"),
+        (world_b.patient.pk, world_b.clinic.pk, "denied"),
+        (world_b.patient.pk, world_b.clinic.pk, "denied"),
+    ]
+
+
+def test_patients_are_deactivated_not_deleted(staff_client, world_a):
+    from django.db.models import ProtectedError
+
+    from tests.conftest import auth_client
+
+    patient = world_a.patient
+    api = auth_client(patient.user)
+    page = staff_client.get(admin_url(Patient, "change", patient.pk)).content.decode()
+    assert admin_url(Patient, "delete", patient.pk) not in page
+    assert (
+        staff_client.post(admin_url(Patient, "delete", patient.pk), {"post": "yes"}).status_code
+        == 403
+    )
+    staff_client.post(
+        admin_url(Patient), {"action": "deactivate_accounts", "_selected_action": [patient.pk]}
+    )
+    patient.user.refresh_from_db()
+    assert not patient.user.is_active
+    assert api.get("/api/v1/me").status_code == 401
+    # Deleting by other means is refused while the patient has an audit trail.
+    with pytest.raises(ProtectedError):
+        patient.delete()
+    with pytest.raises(ProtectedError):
+        world_a.clinic.delete()
+    assert AuditEvent.objects.filter(patient=patient).exists()
+
+
+def test_a_patient_moved_to_another_clinic_takes_their_alerts_along(
+    superuser_client, world_a, world_b
+):
+    patient = world_a.patient
+    response = superuser_client.post(
+        admin_url(Patient, "change", patient.pk),
+        {
+            "email": patient.user.email,
+            "first_name": patient.user.first_name,
+            "last_name": patient.user.last_name,
+            "clinic": world_b.clinic.pk,
+            "timezone": patient.timezone,
+            "reminder_time": "18:00",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    patient.refresh_from_db()
+    assert patient.clinic == world_b.clinic
+    world_a.alert.refresh_from_db()
+    assert world_a.alert.clinic == world_b.clinic
+    # The new clinic sees the alert through the API; the old one no longer does.
+    from tests.conftest import auth_client
+
+    new_clinic = auth_client(world_b.owner.user).get("/api/v1/alerts").json()["results"]
+    old_clinic = auth_client(world_a.owner.user).get("/api/v1/alerts").json()["results"]
+    assert world_a.alert.pk in [a["id"] for a in new_clinic]
+    assert world_a.alert.pk not in [a["id"] for a in old_clinic]

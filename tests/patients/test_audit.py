@@ -53,14 +53,33 @@ def test_creating_a_patient_is_recorded(clinician_client):
     assert [(p, a) for _, p, a, _ in events()] == [(created["id"], "create")]
 
 
-def test_failed_or_foreign_requests_record_nothing(clinician_client, patient):
-    other = factories.PatientFactory()
-    assert clinician_client.get(f"/api/v1/patients/{other.pk}").status_code == 404
+def test_a_failed_request_records_nothing(clinician_client, patient):
     assert (
         clinician_client.patch(f"/api/v1/patients/{patient.pk}", {"timezone": "X"}).status_code
         == 400
     )
+    assert clinician_client.get("/api/v1/patients/99999999").status_code == 404
     assert events() == []
+
+
+def test_an_attempt_at_another_clinics_patient_is_logged_there_as_denied(clinician, patient):
+    other = factories.PatientFactory()
+    client = auth_client(clinician.user)
+    client.defaults["REMOTE_ADDR"] = "192.0.2.44"
+    for path in (f"/api/v1/patients/{other.pk}", f"/api/v1/patients/{other.pk}/adherence"):
+        assert client.get(path).status_code == 404
+    denied = list(AuditEvent.objects.order_by("id"))
+    assert [(e.actor_id, e.patient_id, e.clinic_id, e.action) for e in denied] == [
+        (clinician.user_id, other.pk, other.clinic_id, "denied")
+    ] * 2
+    assert {e.client_address for e in denied} == {"192.0.2.44"}
+
+
+def test_each_event_records_the_client_address(clinician, patient):
+    client = auth_client(clinician.user)
+    client.defaults["REMOTE_ADDR"] = "198.51.100.9"
+    assert client.get(f"/api/v1/patients/{patient.pk}").status_code == 200
+    assert AuditEvent.objects.get().client_address == "198.51.100.9"
 
 
 def test_list_records_one_event_per_patient_shown_in_one_insert(clinician):
@@ -71,8 +90,27 @@ def test_list_records_one_event_per_patient_shown_in_one_insert(clinician):
         client.get("/api/v1/patients")
     for _ in range(20):
         factories.PatientFactory(clinic=clinician.clinic)
-    AuditEvent.objects.all().delete()
+    before = AuditEvent.objects.count()  # the trail is append-only: count what is added
     with CaptureQueriesContext(connection) as many:
         assert len(client.get("/api/v1/patients").json()["results"]) == 21
-    assert AuditEvent.objects.filter(action="read", what="GET /api/v1/patients").count() == 21
+    assert AuditEvent.objects.count() - before == 21
     assert len(one) == len(many)
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_to_change_or_delete_an_audit_row(clinician_client, patient):
+    from django.db import DatabaseError, transaction
+
+    assert clinician_client.get(f"/api/v1/patients/{patient.pk}").status_code == 200
+    event = AuditEvent.objects.get()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(what="nothing happened")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM patients_auditevent")
+    assert AuditEvent.objects.get().what == f"GET /api/v1/patients/{patient.pk}"

@@ -170,7 +170,6 @@ def test_a_token_idle_for_31_days_answers_401(db):
 
 def invited_patient():
     patient = factories.PatientFactory()
-    patient.user.is_active = False
     patient.user.set_unusable_password()
     patient.user.save()
     return patient, activation_code_issue(patient=patient)
@@ -218,7 +217,7 @@ def test_a_weak_password_is_a_field_error_and_keeps_the_code(api_client, db):
     assert weak.status_code == 400
     assert list(weak.json()["errors"]) == ["password"]
     patient.user.refresh_from_db()
-    assert not patient.user.is_active
+    assert not patient.user.has_usable_password()
     assert AuthToken.objects.count() == 0
     ok = api_client.post(ACTIVATE, {"code": code, "password": NEW_PASSWORD}, format="json")
     assert ok.status_code == 200
@@ -237,3 +236,95 @@ def test_activation_is_throttled(api_client, db, strict_throttles):
 @pytest.mark.parametrize("body", [{}, {"code": "ABC"}, {"code": 5, "password": ["x"]}])
 def test_activation_field_errors(api_client, db, body):
     assert api_client.post(ACTIVATE, body, format="json").status_code == 400
+
+
+def test_a_weak_password_answers_the_same_for_a_valid_and_an_invalid_code(api_client, db):
+    _, code = invited_patient()
+    valid = api_client.post(ACTIVATE, {"code": code, "password": "12345678"}, format="json")
+    invalid = api_client.post(ACTIVATE, {"code": "ZZZZZZZZ", "password": "12345678"}, format="json")
+    assert valid.status_code == invalid.status_code == 400
+    assert valid.json() == invalid.json()
+    assert list(valid.json()["errors"]) == ["password"]
+
+
+def test_weak_password_attempts_count_against_the_activation_limits(api_client, db, monkeypatch):
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        {"activate": "100/min", "activate_failures": "3/hour"},
+    )
+    _, code = invited_patient()
+    statuses = [
+        APIClient(REMOTE_ADDR=f"10.9.0.{n}")
+        .post(ACTIVATE, {"code": code, "password": "12345678"}, format="json")
+        .status_code
+        for n in range(4)
+    ]
+    assert statuses == [400, 400, 400, 429]
+
+
+def test_a_code_for_an_account_that_has_a_password_is_refused_and_changes_nothing(
+    api_client, patient
+):
+    from patients.models import ActivationCode
+    from patients.services.invites import hash_code
+
+    phone = auth_client(patient.user)
+    # A code left over from before the patient activated, or issued by mistake.
+    ActivationCode.objects.create(
+        patient=patient, code_hash=hash_code("ACDEFGHJ"), expires_at=START + dt.timedelta(days=60)
+    )
+    with time_machine.travel(START, tick=False):
+        response = api_client.post(
+            ACTIVATE, {"code": "ACDEFGHJ", "password": NEW_PASSWORD}, format="json"
+        )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["code"]
+    patient.user.refresh_from_db()
+    assert patient.user.check_password(factories.PASSWORD)
+    assert phone.get(ME).status_code == 200
+
+
+def test_issuing_a_code_for_an_activated_or_deactivated_account_is_refused(db):
+    from patients.services.invites import InviteRefused
+
+    activated = factories.PatientFactory()
+    with pytest.raises(InviteRefused):
+        activation_code_issue(patient=activated)
+    deactivated, _ = invited_patient()
+    deactivated.user.is_active = False
+    deactivated.user.save()
+    with pytest.raises(InviteRefused):
+        activation_code_issue(patient=deactivated)
+
+
+def test_redeeming_never_reactivates_a_deactivated_account(api_client, db):
+    patient, code = invited_patient()
+    User.objects.filter(pk=patient.user.pk).update(is_active=False)  # no save hook
+    response = api_client.post(ACTIVATE, {"code": code, "password": NEW_PASSWORD}, format="json")
+    assert response.status_code == 400
+    patient.user.refresh_from_db()
+    assert not patient.user.is_active
+    assert not patient.user.has_usable_password()
+
+
+def test_a_forged_x_forwarded_for_is_ignored_without_trusted_proxies(patient, strict_throttles):
+    statuses = [
+        login(APIClient(HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"), f"x{n}@example.com").status_code
+        for n in range(4)
+    ]
+    assert statuses == [401, 401, 401, 429]
+
+
+def test_with_one_trusted_proxy_the_address_it_appended_is_the_client(
+    patient, strict_throttles, settings
+):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+    def via_proxy(n, client_address, forged="198.51.100.7"):
+        client = APIClient(HTTP_X_FORWARDED_FOR=f"{forged}, {client_address}")
+        return login(client, f"nobody{n}@example.com").status_code
+
+    statuses = [via_proxy(n, "192.0.2.1", forged=f"10.0.0.{n}") for n in range(4)]
+    assert statuses == [401] * 3 + [429]
+    assert via_proxy(9, "192.0.2.2") == 401  # another client behind the same proxy

@@ -166,7 +166,6 @@ def test_query_count_is_the_same_for_1x_and_50x_rows(db, path, query):
 def test_patient_journey_from_invite_to_adherence(db):
     """Activation -> login -> today -> log -> adherence, all through the API."""
     patient = factories.PatientFactory(timezone="America/New_York")
-    patient.user.is_active = False
     patient.user.set_unusable_password()
     patient.user.save()
     program = factories.ProgramFactory(patient=patient, start_date=days_ago(6), name="Reset")

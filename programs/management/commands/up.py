@@ -7,6 +7,7 @@ Ctrl-C, SIGTERM or SIGHUP (the terminal closed), and stops all of them cleanly.
 """
 
 import http.client
+import ipaddress
 import os
 import signal
 import subprocess
@@ -24,6 +25,23 @@ STOP_TIMEOUT_SECONDS = 15
 READY_TIMEOUT_SECONDS = 60
 
 
+def exposure_warning(host: str) -> str | None:
+    """A warning when `host` is reachable from other machines, else None."""
+    if host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (
+        f"Warning: serving on {host}, reachable from other machines. The embedded run is "
+        "meant for one computer: it has no HTTPS, and its demo logins are public. Put it "
+        "behind HTTPS (or use the production settings) before real patients use it; "
+        "requests by this machine's address also need it in ALLOWED_HOSTS."
+    )
+
+
 class Command(BaseCommand):
     help = "Set up the database and run the web server, a Celery worker and beat until Ctrl-C."
 
@@ -38,9 +56,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, demo, web_only, **options):
+        warning = exposure_warning(host)
+        if warning:
+            self.stderr.write(self.style.WARNING(warning))
         self.check_database()
         self.check_broker()  # the web server needs it too: /healthz and enqueued work
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable")  # sign-in throttles without Redis count there
         self.stdout.write("Database migrated: " + self.describe_database())
         call_command("load_library", stdout=self.stdout)
         logins = None
