@@ -216,12 +216,14 @@ def test_two_commands_and_a_worker_with_a_chunk_outlasting_its_lease_send_each_r
     while beat ticks hand anything that looks abandoned to a worker."""
     send_queue, _ = queues
     inbox, processes = rig(delay=0.08)
-    n = min(PATIENTS, 240)
+    n = min(PATIENTS, 1000)
     patients = due_patients(n)
     processes.worker(send_queue)
     chunk_env = {"REMINDER_SEND_CHUNK": str(n), "REMINDER_SEND_CONCURRENCY": "2"}
     commands = [processes.command("send_reminders", **chunk_env) for _ in range(2)]
-    # ~n * 0.08 s / 2 in flight = 9.6 s per chunk at 240: well past the 6 s lease.
+    # Beat starts ticking once a command holds the plan as its one chunk.
+    assert wait_until(lambda: Delivery.objects.filter(status="sending").exists(), timeout=90)
+    # ~n * 0.08 s / 2 in flight = 9.6 s per chunk at 240 (the default): past the 6 s lease.
     assert wait_until(all_sent(n), timeout=120, every=0.5, tick=beat_tick)
     for command in commands:
         assert command.wait(60) == 0, Path(command.log_path).read_text()
