@@ -70,8 +70,12 @@ class BenchDatabase:
 
 
 def free_redis_db() -> int:
-    """A Redis database number nobody is using (8..15), for a broker of our own."""
+    """A Redis database number nobody is using (8..15), for a broker of our own;
+    BENCH_REDIS_DB names one instead (it is flushed at the end)."""
     import redis
+
+    if os.environ.get("BENCH_REDIS_DB"):
+        return int(os.environ["BENCH_REDIS_DB"])
 
     for number in range(15, 7, -1):
         client = redis.Redis.from_url(f"{REDIS_BASE_URL}/{number}")

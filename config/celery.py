@@ -4,9 +4,11 @@ Exactly one beat runs (see README); its schedule lives here.
 """
 
 import os
+import sys
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_init
 
 from config.settings_module import default_settings_module
 
@@ -29,8 +31,7 @@ app.conf.update(
     # A task that fails by exception or time limit is acknowledged (its rows are
     # recovered by the planner's stale-claim sweep); only a lost worker redelivers.
     task_acks_on_failure_or_timeout=True,
-    task_soft_time_limit=240,
-    task_time_limit=300,
+    # Time limits and queues come from settings (CELERY_TASK_*).
     # Retries are bounded per task (max_retries) and per row (REMINDER_MAX_ATTEMPTS).
     task_default_retry_delay=30,
     task_publish_retry=True,
@@ -67,3 +68,15 @@ app.conf.update(
     },
 )
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _refuse_unsafe_timing(**kwargs) -> None:
+    """A worker whose limits would let a live sender's rows be taken over does not start."""
+    from notifications.checks import reminder_timing_problems
+
+    problems = reminder_timing_problems()
+    if problems:
+        # Celery logs and ignores exceptions from signal handlers; SystemExit stops it.
+        sys.stderr.write("refusing to start: " + "; ".join(problems) + "\n")
+        raise SystemExit(78)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("HEP_VAR_DIR", BASE_DIR / "var"))
@@ -236,6 +237,11 @@ else:
     # A task whose worker died is redelivered after this long (longer than any task).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Per task: the soft limit raises inside it (it writes what it sent and hands the rest
+# back), the hard one kills it. Checked against REMINDER_CLAIM_TIMEOUT_SECONDS when a
+# worker starts (notifications/checks.py).
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_BEAT_SCHEDULE_FILE = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Email ----------------------------------------------------------------------
@@ -279,11 +285,26 @@ REMINDER_SEND_CHUNK = env_int("REMINDER_SEND_CHUNK", 250)
 REMINDER_SEND_CONCURRENCY = env_int("REMINDER_SEND_CONCURRENCY", 16)
 # Queue of the sending tasks (empty: Celery's default queue); lets sending get its own workers.
 REMINDER_SEND_QUEUE = os.environ.get("REMINDER_SEND_QUEUE", "")
+# Queue of beat's planning passes (reminders with their sweep of abandoned rows, and
+# digests), so a backlog of sending never holds a tick back. A worker started without
+# -Q consumes it with the others; production gives it a worker of its own (README).
+REMINDER_SCHEDULER_QUEUE = os.environ.get("REMINDER_SCHEDULER_QUEUE", "") or "scheduler"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [
+    Queue(name)
+    for name in dict.fromkeys(["celery", REMINDER_SCHEDULER_QUEUE, REMINDER_SEND_QUEUE])
+    if name
+]
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.plan_reminders": {"queue": REMINDER_SCHEDULER_QUEUE},
+    "notifications.tasks.plan_digests": {"queue": REMINDER_SCHEDULER_QUEUE},
+}
 # Attempts per delivery (transient provider errors), and the backoff between them.
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 4)
 REMINDER_RETRY_BACKOFF_SECONDS = env_int("REMINDER_RETRY_BACKOFF_SECONDS", 30)
-# A row left `sending` (or `pending` and never picked up) this long is taken over
-# again; longer than the Celery hard time limit so a live task is never overtaken.
+# The lease on a row being sent: its sender renews it every quarter of this while it
+# works; a row whose lease went unrenewed this long (its sender died), or left
+# `pending` this long, is taken over again. Must exceed CELERY_TASK_TIME_LIMIT.
 REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 600)
 # Past local days the planner closes as `missed` after downtime (never sent late).
 REMINDER_MISSED_LOOKBACK_DAYS = env_int("REMINDER_MISSED_LOOKBACK_DAYS", 1)

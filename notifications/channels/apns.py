@@ -17,6 +17,13 @@ from notifications.channels.base import Channel, DeliveryError, Message, Recipie
 PERMANENT_REASONS = {"BadDeviceToken", "Unregistered", "DeviceTokenNotForTopic"}
 
 
+def apns_id(key: str, device_token: str) -> str:
+    """The apns-id of a message to a device: the same for every repeat of one delivery."""
+    if not key:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"hep-reminder:{key}:{device_token}"))
+
+
 class ApnsChannel(Channel):
     name = "apns"
 
@@ -67,9 +74,10 @@ class ApnsChannel(Channel):
                 },
                 **message.data,
             },
-            notification_id=str(uuid.uuid4()),
+            notification_id=apns_id(message.key, recipient.address),
             push_type=PushType.ALERT,
-            collapse_key="daily-reminder",
+            # apns-collapse-id: a repeat replaces the notification on the phone.
+            collapse_key=message.key or "daily-reminder",
         )
         with self._lock:
             try:

@@ -18,7 +18,12 @@ class DeliveryError(Exception):
 
 @dataclass(frozen=True)
 class Message:
-    """What to say: email uses subject/text/html/headers, push uses title/body/data."""
+    """What to say: email uses subject/text/html/headers, push uses title/body/data.
+
+    `key` names what the message is (for a reminder, its delivery row) and is the same
+    every time that message is sent again, so a mail server or a phone can tell a
+    repeat from a new message: it becomes the Message-ID and the push collapse ids.
+    """
 
     subject: str
     text: str
@@ -28,6 +33,7 @@ class Message:
     url: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     data: dict[str, str] = field(default_factory=dict)
+    key: str = ""
 
 
 @dataclass(frozen=True)

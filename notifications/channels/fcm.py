@@ -37,7 +37,12 @@ class FcmChannel(Channel):
             fid=recipient.address,
             notification=messaging.Notification(title=message.title, body=message.body),
             data=dict(message.data),
-            android=messaging.AndroidConfig(collapse_key="daily-reminder", priority="normal"),
+            # A repeat of the same reminder replaces the stored or shown one, never stacks.
+            android=messaging.AndroidConfig(
+                collapse_key=message.key or "daily-reminder",
+                priority="normal",
+                notification=messaging.AndroidNotification(tag=message.key or None),
+            ),
         )
         try:
             return messaging.send(fcm_message, app=_firebase_app())

@@ -8,12 +8,16 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 
 from notifications.channels.base import Channel, DeliveryError, Message, Recipient
 
+# The connection dropped or timed out before the server's answer: the message may
+# have been accepted after DATA, or not at all.
+ANSWER_LOST = (smtplib.SMTPServerDisconnected, TimeoutError, ConnectionError)
+
 
 class EmailChannel(Channel):
     name = "email"
 
     def send(self, message: Message, recipient: Recipient) -> str:
-        message_id = make_msgid(domain=_sender_domain())
+        message_id = email_message_id(message.key)
         email = EmailMultiAlternatives(
             subject=message.subject,
             body=message.text,
@@ -26,10 +30,23 @@ class EmailChannel(Channel):
         if message.html:
             email.attach_alternative(message.html, "text/html")
         try:
-            email.send()
+            try:
+                email.send()
+            except ANSWER_LOST:
+                # "Maybe sent": once more at once, on a new connection, with the same
+                # Message-ID, so a server that did accept the first can drop the copy.
+                email.connection = get_connection(fail_silently=False)
+                email.send()
         except Exception as exc:
             raise classify_email_error(exc) from exc
         return message_id
+
+
+def email_message_id(key: str) -> str:
+    """`<delivery-ID@sender domain>` for a reminder: the same on every repeat."""
+    if not key:
+        return make_msgid(domain=_sender_domain())
+    return f"<{key}@{_sender_domain()}>"
 
 
 def _sender_domain() -> str:

@@ -59,6 +59,8 @@ class WebPushChannel(Channel):
                 ttl=4 * 3600,
                 timeout=10,
                 requests_session=NoRedirectSession(),
+                # A repeat replaces a message the push service still holds (RFC 8030 5.4).
+                headers={"Topic": message.key} if message.key else None,
             )
         except pywebpush.WebPushException as exc:
             status = exc.status_code

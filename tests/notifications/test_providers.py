@@ -207,3 +207,49 @@ def test_channel_without_credentials_is_disabled(settings):
     settings.VAPID_PRIVATE_KEY = ""
     assert sorted(active_channels().by_name) == ["email"]
     assert active_channels().push_for("fcm") is None
+
+
+def test_fcm_collapse_key_and_tag_come_from_the_delivery_so_a_repeat_replaces(fcm_settings):
+    from firebase_admin import messaging
+
+    device = push_patient("fcm", "fcm-token-repeat-0123456789")
+    with mock.patch.object(messaging, "send", return_value="projects/hep-test/messages/7") as send:
+        send_due()
+    row, _ = outcome(device)
+    android = send.call_args.args[0].android
+    assert android.collapse_key == f"delivery-{row.pk}"
+    assert android.notification.tag == f"delivery-{row.pk}"
+
+
+def test_apns_collapse_id_and_apns_id_are_the_same_on_every_repeat(apns_settings):
+    from aioapns import APNs
+    from aioapns.common import NotificationResult
+
+    device = push_patient("apns", "ef" * 32)
+    answers = [NotificationResult("x", "503", "ServiceUnavailable"), NotificationResult("y", "200")]
+    plan = plan_at(DUE)
+    with (
+        mock.patch.object(APNs, "send_notification", mock.AsyncMock(side_effect=answers)) as send,
+        time_machine.travel(DUE, tick=False),
+    ):
+        retry = deliveries_send(delivery_ids=plan.pending_ids).retry
+        deliveries_send(delivery_ids=retry)
+    row, _ = outcome(device)
+    first, second = (call.args[0] for call in send.await_args_list)
+    assert first.collapse_key == second.collapse_key == f"delivery-{row.pk}"
+    assert first.notification_id == second.notification_id
+    assert len(first.notification_id) == 36  # a UUID, as APNs requires
+
+
+def test_webpush_topic_header_is_the_delivery(webpush_settings):
+    import pywebpush
+
+    device = push_patient("webpush", WEBPUSH_ENDPOINT, webpush_keys={"p256dh": "k", "auth": "a"})
+    response = SimpleNamespace(status_code=201, headers={"Location": "https://push/1"})
+    with mock.patch.object(pywebpush, "webpush", return_value=response) as webpush:
+        send_due()
+    row, _ = outcome(device)
+    topic = webpush.call_args.kwargs["headers"]["Topic"]
+    assert topic == f"delivery-{row.pk}"
+    # RFC 8030: at most 32 characters of the URL-safe base64 alphabet.
+    assert len(topic) <= 32 and topic.replace("-", "").isalnum()

@@ -1,4 +1,5 @@
-"""One planning and sending pass now, in this process (no worker needed).
+"""One planning and sending pass now, in this process (no worker needed), in chunks
+of REMINDER_SEND_CHUNK like the workers'.
 
 uv run python manage.py send_reminders
 uv run python manage.py send_reminders --dry-run [--at 2026-03-08T07:30:00Z]
@@ -6,6 +7,7 @@ uv run python manage.py send_reminders --dry-run [--at 2026-03-08T07:30:00Z]
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -63,9 +65,18 @@ class Command(BaseCommand):
     def run(self, now: dt.datetime) -> None:
         plan = reminders_plan(now=now, enqueue=None)
         sent = failed = retry = 0
-        if plan.to_send:
-            result = deliveries_send(delivery_ids=plan.to_send)
-            sent, failed, retry = len(result.sent), len(result.failed), len(result.retry)
+        # The workers' path: the same chunks, each claimed as a lease and renewed while
+        # it is sent, so a beat tick or another command running meanwhile takes nothing
+        # this one holds.
+        ids = sorted(plan.to_send)
+        chunk = settings.REMINDER_SEND_CHUNK
+        for start in range(0, len(ids), chunk):
+            result = deliveries_send(delivery_ids=ids[start : start + chunk])
+            sent, failed, retry = (
+                sent + len(result.sent),
+                failed + len(result.failed),
+                retry + len(result.retry),
+            )
         rows = (
             Delivery.objects.filter(pk__in=plan.row_ids + plan.recovered_ids)
             .select_related("patient__user")
