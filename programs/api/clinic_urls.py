@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from programs.api import alert_views, exercise_views, patient_views, program_views, template_views
+from programs.api import (
+    alert_views,
+    exercise_views,
+    fhir_views,
+    patient_views,
+    program_views,
+    template_views,
+)
 
 urlpatterns = [
     path("patients", patient_views.PatientListCreateView.as_view(), name="patient-list"),
@@ -40,6 +47,17 @@ urlpatterns = [
         program_views.ProgramCompleteView.as_view(),
         name="program-complete",
     ),
+    path(
+        "fhir/Patient/<int:pk>/$everything",
+        fhir_views.PatientEverythingView.as_view(),
+        name="fhir-patient-everything",
+    ),
+    path(
+        "patients/<int:pk>/fhir",
+        fhir_views.PatientFhirView.as_view(),
+        name="patient-fhir",
+    ),
+    path("fhir/metadata", fhir_views.CapabilityStatementView.as_view(), name="fhir-metadata"),
     path("alerts", alert_views.AlertListView.as_view(), name="alert-list"),
     path("alerts/<int:pk>/resolve", alert_views.AlertResolveView.as_view(), name="alert-resolve"),
 ]
