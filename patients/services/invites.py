@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from patients.models import ActivationCode, Patient
+from patients.signals import patient_activated
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read off a screen or an email and typed.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -66,4 +67,5 @@ def activation_code_redeem(*, code: str, password: str) -> Patient:
         user.save(update_fields=["password", "is_active"])
         activation.used_at = now
         activation.save(update_fields=["used_at"])
+        patient_activated.send(sender=Patient, patient=activation.patient)
     return activation.patient

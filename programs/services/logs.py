@@ -23,6 +23,8 @@ from patients.models import Patient
 from programs.models import ExerciseLog, ProgramItem, Session
 from programs.selectors.today_cache import today_cache_bump
 from programs.services.alerts import alerts_raise_high_pain
+from programs.services.rtm import rtm_thresholds_check
+from programs.signals import logs_created
 
 # What a log says; a replay must say the same to count as a duplicate.
 CONTENT_FIELDS = (
@@ -118,6 +120,8 @@ def log_batch_ingest(*, patient: Patient, logs: Sequence[Mapping[str, Any]]) -> 
             result.created = len(result.created_logs)
             alerts_raise_high_pain(logs=result.created_logs, clinic_id=patient.clinic_id)
             today_cache_bump(patient_ids=[patient.pk])
+            logs_created.send(sender=ExerciseLog, patient=patient, logs=result.created_logs)
+            rtm_thresholds_check(patient=patient, logs=result.created_logs)
     return result
 
 
