@@ -7,5 +7,6 @@ urlpatterns = [
     path("me", include("patients.api.me_urls")),
     path("me/", include("programs.api.me_urls")),
     path("me/", include("notifications.api.urls")),
+    path("", include("notifications.api.webhook_urls")),
     path("", include("programs.api.clinic_urls")),
 ]

@@ -14,6 +14,9 @@ if DEBUG:  # noqa: F405
 if not os.environ.get("SECRET_KEY") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of 50+ characters")
 
+if WEBHOOK_TEST_RECEIVER_ORIGIN:  # noqa: F405
+    raise ImproperlyConfigured("WEBHOOK_TEST_RECEIVER_ORIGIN is for tests only")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
