@@ -4,6 +4,7 @@ from django.urls import path
 
 from programs.api import (
     alert_views,
+    csv_views,
     exercise_views,
     fhir_views,
     patient_views,
@@ -58,6 +59,12 @@ urlpatterns = [
         name="patient-fhir",
     ),
     path("fhir/metadata", fhir_views.CapabilityStatementView.as_view(), name="fhir-metadata"),
+    path(
+        "patients/<int:pk>/logs.csv",
+        csv_views.PatientLogsCsvView.as_view(),
+        name="patient-logs-csv",
+    ),
+    path("reports/adherence.csv", csv_views.AdherenceCsvView.as_view(), name="adherence-csv"),
     path("alerts", alert_views.AlertListView.as_view(), name="alert-list"),
     path("alerts/<int:pk>/resolve", alert_views.AlertResolveView.as_view(), name="alert-resolve"),
 ]
