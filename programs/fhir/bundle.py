@@ -4,12 +4,12 @@ import uuid
 from collections import defaultdict
 
 from programs.fhir import codes, resources
-from programs.selectors.fhir import FhirExportData, LogRow
+from programs.selectors.fhir import FhirExportData
 
 
-def _entry(resource: dict) -> dict:
+def _entry(resource: dict, full_url: str | None = None) -> dict:
     return {
-        "fullUrl": codes.full_url(resource["resourceType"], resource["id"]),
+        "fullUrl": full_url or codes.full_url(resource["resourceType"], resource["id"]),
         "resource": resource,
     }
 
@@ -45,16 +45,17 @@ def patient_bundle(data: FhirExportData) -> dict:
     for day in data.days:
         if day.logged:
             found.append(resources.completion_observation(day, logs_by_day[day.date], patient))
-    found += [resources.pain_observation(log, patient) for log in _pain_logs(data.logs)]
+    entries = [_entry(resource) for resource in found]
+    entries += [
+        _entry(resources.pain_observation(log, patient), resources.pain_full_url(log))
+        for log in data.logs
+        if log.pain is not None
+    ]
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
         "meta": {"lastUpdated": codes.instant(data.generated_at), "source": codes.base_url()},
         "type": "collection",
         "timestamp": codes.instant(data.generated_at),
-        "entry": [_entry(resource) for resource in found],
+        "entry": entries,
     }
-
-
-def _pain_logs(logs: list[LogRow]) -> list[LogRow]:
-    return [log for log in logs if log.pain is not None]

@@ -10,6 +10,7 @@ Our own codes live under settings.FHIR_BASE_URL (the API's FHIR base):
 
 import datetime as dt
 import uuid
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -45,9 +46,15 @@ def canonical(resource_type: str, resource_id: str) -> str:
     return f"{base_url()}/{resource_type}/{resource_id}"
 
 
+@lru_cache(maxsize=4096)
+def _stable_urn(canonical_url: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, canonical_url)}"
+
+
 def full_url(resource_type: str, resource_id: str) -> str:
-    """A stable `urn:uuid:` for a resource; references in the Bundle use it."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, canonical(resource_type, resource_id))}"
+    """A stable `urn:uuid:` for a resource (a UUID v5 of its canonical URL);
+    references in the Bundle use it."""
+    return _stable_urn(canonical(resource_type, resource_id))
 
 
 def reference(resource_type: str, resource_id: str) -> dict:

@@ -269,16 +269,8 @@ def completion_observation(day: DayStatus, logs: Sequence[LogRow], patient: Pati
         "meta": _meta(),
         "basedOn": [codes.reference("CarePlan", careplan_id(pk)) for pk in program_ids],
         "status": "final",
-        "category": [{"coding": [{"system": codes.OBSERVATION_CATEGORY, "code": "activity"}]}],
-        "code": {
-            "coding": [
-                {
-                    "system": codes.LOINC,
-                    "code": codes.EXERCISE_ACTIVITY[0],
-                    "display": codes.EXERCISE_ACTIVITY[1],
-                }
-            ]
-        },
+        "category": _ACTIVITY,
+        "code": _EXERCISE_ACTIVITY_CODE,
         "subject": codes.reference("Patient", patient_id(patient.pk)),
         "effectivePeriod": {
             "start": codes.instant(logs[0].performed_at),
@@ -312,17 +304,33 @@ def pain_observation(log: LogRow, patient: Patient) -> dict:
         "meta": _meta(),
         "basedOn": [codes.reference("CarePlan", careplan_id(log.program_id))],
         "status": "final",
-        "category": [{"coding": [{"system": codes.OBSERVATION_CATEGORY, "code": "survey"}]}],
-        "code": {
-            "coding": [
-                {
-                    "system": codes.LOINC,
-                    "code": codes.PAIN_SEVERITY[0],
-                    "display": codes.PAIN_SEVERITY[1],
-                }
-            ]
-        },
+        "category": _SURVEY,
+        "code": _PAIN_CODE,
         "subject": codes.reference("Patient", patient_id(patient.pk)),
         "effectiveDateTime": codes.instant(log.performed_at),
         "valueInteger": log.pain,
     }
+
+
+def pain_full_url(log: LogRow) -> str:
+    """A pain Observation is one log: its fullUrl is the log's own UUID."""
+    return f"urn:uuid:{log.id}"
+
+
+# Shared by every Observation of a Bundle (the dicts are only ever serialised).
+_SURVEY = [{"coding": [{"system": codes.OBSERVATION_CATEGORY, "code": "survey"}]}]
+_ACTIVITY = [{"coding": [{"system": codes.OBSERVATION_CATEGORY, "code": "activity"}]}]
+_PAIN_CODE = {
+    "coding": [
+        {"system": codes.LOINC, "code": codes.PAIN_SEVERITY[0], "display": codes.PAIN_SEVERITY[1]}
+    ]
+}
+_EXERCISE_ACTIVITY_CODE = {
+    "coding": [
+        {
+            "system": codes.LOINC,
+            "code": codes.EXERCISE_ACTIVITY[0],
+            "display": codes.EXERCISE_ACTIVITY[1],
+        }
+    ]
+}

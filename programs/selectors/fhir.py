@@ -18,7 +18,6 @@ from programs.models import Exercise, ExerciseLog, Program, ProgramItem, Templat
 class LogRow:
     id: str
     program_id: int
-    exercise_id: int
     date: dt.date
     completed: bool
     pain: int | None
@@ -64,19 +63,12 @@ def fhir_export_data(*, patient: Patient, now: dt.datetime | None = None) -> Fhi
     exercises: dict[int, Exercise] = {}
     for line in (*items, *template_items):
         exercises.setdefault(line.exercise_id, line.exercise)
+    program_of_item = {item.pk: item.program_id for item in items}
     logs = [
-        LogRow(str(log_id), program_id, exercise_id, day, completed, pain, performed_at)
-        for log_id, program_id, exercise_id, day, completed, pain, performed_at in (
+        LogRow(str(log_id), program_of_item[item_id], day, completed, pain, performed_at)
+        for log_id, item_id, day, completed, pain, performed_at in (
             ExerciseLog.objects.filter(patient=patient)
-            .values_list(
-                "id",
-                "item__program_id",
-                "item__exercise_id",
-                "date",
-                "completed",
-                "pain",
-                "performed_at",
-            )
+            .values_list("id", "item_id", "date", "completed", "pain", "performed_at")
             .order_by("performed_at", "id")
         )
     ]
