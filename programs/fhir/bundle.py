@@ -39,15 +39,16 @@ def patient_bundle(data: FhirExportData) -> dict:
         for program in data.programs
     ]
 
+    context = resources.observation_context(patient, [program.pk for program in data.programs])
     logs_by_day: dict = defaultdict(list)
     for log in data.logs:
         logs_by_day[log.date].append(log)
     for day in data.days:
         if day.logged:
-            found.append(resources.completion_observation(day, logs_by_day[day.date], patient))
+            found.append(resources.completion_observation(day, logs_by_day[day.date], context))
     entries = [_entry(resource) for resource in found]
     entries += [
-        _entry(resources.pain_observation(log, patient), resources.pain_full_url(log))
+        _entry(resources.pain_observation(log, context), resources.pain_full_url(log))
         for log in data.logs
         if log.pain is not None
     ]

@@ -62,4 +62,6 @@ def reference(resource_type: str, resource_id: str) -> dict:
 
 
 def instant(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    if value.utcoffset():
+        value = value.astimezone(dt.UTC)
+    return value.isoformat().replace("+00:00", "Z")

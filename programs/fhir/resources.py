@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from patients.models import Clinic, Patient
 from programs.adherence import DayStatus
@@ -259,32 +260,47 @@ def care_plan(program: Program, lines: Sequence[ProgramItem], patient: Patient) 
     return resource
 
 
-def completion_observation(day: DayStatus, logs: Sequence[LogRow], patient: Patient) -> dict:
+class ObservationContext(NamedTuple):
+    """What every Observation of one Bundle shares, built once (the dicts are only
+    ever serialised, so one object may appear in many resources)."""
+
+    meta: dict
+    subject: dict
+    based_on: dict[int, list[dict]]  # program id -> [CarePlan reference]
+    id_prefix: str
+
+
+def observation_context(patient: Patient, program_ids: Iterable[int]) -> ObservationContext:
+    return ObservationContext(
+        meta=_meta(),
+        subject=codes.reference("Patient", patient_id(patient.pk)),
+        based_on={pk: [codes.reference("CarePlan", careplan_id(pk))] for pk in program_ids},
+        id_prefix=f"day-{patient.pk}-",
+    )
+
+
+def completion_observation(
+    day: DayStatus, logs: Sequence[LogRow], context: ObservationContext
+) -> dict:
     """A logged day's exercise completion: occurrences scheduled and done, as the
     adherence API counts them, and the percentage done."""
     program_ids = sorted({log.program_id for log in logs})
     resource = {
         "resourceType": "Observation",
-        "id": f"day-{patient.pk}-{day.date.isoformat()}",
-        "meta": _meta(),
-        "basedOn": [codes.reference("CarePlan", careplan_id(pk)) for pk in program_ids],
+        "id": context.id_prefix + day.date.isoformat(),
+        "meta": context.meta,
+        "basedOn": [ref for pk in program_ids for ref in context.based_on[pk]],
         "status": "final",
         "category": _ACTIVITY,
         "code": _EXERCISE_ACTIVITY_CODE,
-        "subject": codes.reference("Patient", patient_id(patient.pk)),
+        "subject": context.subject,
         "effectivePeriod": {
             "start": codes.instant(logs[0].performed_at),
             "end": codes.instant(logs[-1].performed_at),
         },
         "component": [
-            {
-                "code": {"coding": [{"system": codes.adherence_system(), "code": "scheduled"}]},
-                "valueInteger": day.scheduled,
-            },
-            {
-                "code": {"coding": [{"system": codes.adherence_system(), "code": "done"}]},
-                "valueInteger": day.done,
-            },
+            {"code": _component_code("scheduled"), "valueInteger": day.scheduled},
+            {"code": _component_code("done"), "valueInteger": day.done},
         ],
     }
     if day.scheduled:
@@ -297,16 +313,20 @@ def completion_observation(day: DayStatus, logs: Sequence[LogRow], patient: Pati
     return resource
 
 
-def pain_observation(log: LogRow, patient: Patient) -> dict:
+def _component_code(code: str) -> dict:
+    return {"coding": [{"system": codes.adherence_system(), "code": code}]}
+
+
+def pain_observation(log: LogRow, context: ObservationContext) -> dict:
     return {
         "resourceType": "Observation",
         "id": f"pain-{log.id}",
-        "meta": _meta(),
-        "basedOn": [codes.reference("CarePlan", careplan_id(log.program_id))],
+        "meta": context.meta,
+        "basedOn": context.based_on[log.program_id],
         "status": "final",
         "category": _SURVEY,
         "code": _PAIN_CODE,
-        "subject": codes.reference("Patient", patient_id(patient.pk)),
+        "subject": context.subject,
         "effectiveDateTime": codes.instant(log.performed_at),
         "valueInteger": log.pain,
     }

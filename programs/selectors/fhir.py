@@ -6,6 +6,7 @@ from `programs.adherence.day_statuses`, the function that API uses.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -14,8 +15,7 @@ from programs.adherence import DayStatus, day_statuses
 from programs.models import Exercise, ExerciseLog, Program, ProgramItem, TemplateItem
 
 
-@dataclass(frozen=True)
-class LogRow:
+class LogRow(NamedTuple):
     id: str
     program_id: int
     date: dt.date
