@@ -1,5 +1,6 @@
 """FHIR R4 endpoints (read-only): a patient's $everything and the CapabilityStatement."""
 
+import orjson
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -18,8 +19,16 @@ PATIENT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Pat
 
 
 class FhirJSONRenderer(JSONRenderer):
+    """FHIR JSON, written with orjson: a 90-day Bundle is ~600 KB, and the standard
+    encoder spent more time on it than the whole adherence report takes."""
+
     media_type = "application/fhir+json"
     format = "fhir"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if data is None:
+            return b""
+        return orjson.dumps(data)
 
 
 class FhirView(ClinicianAPIMixin, generics.GenericAPIView):

@@ -24,6 +24,14 @@ class LogRow(NamedTuple):
     performed_at: dt.datetime
 
 
+EXERCISE_DOSE_FIELDS = (
+    "default_sets",
+    "default_reps",
+    "default_hold_seconds",
+    "default_duration_seconds",
+)
+
+
 @dataclass(frozen=True)
 class FhirExportData:
     patient: Patient
@@ -37,7 +45,7 @@ class FhirExportData:
 
 
 def fhir_export_data(*, patient: Patient, now: dt.datetime | None = None) -> FhirExportData:
-    """Everything the patient's $everything Bundle shows: seven queries whatever the
+    """Everything the patient's $everything Bundle shows: eight queries whatever the
     number of programs, versions and logs (the patient row is the caller's)."""
     now = now or timezone.now()
     programs = list(
@@ -46,23 +54,29 @@ def fhir_export_data(*, patient: Patient, now: dt.datetime | None = None) -> Fhi
         .order_by("start_date", "id")
     )
     items = list(
-        ProgramItem.objects.filter(program__patient=patient)
-        .select_related("exercise")
-        .order_by("program_id", "order", "version", "id")
+        ProgramItem.objects.filter(program__patient=patient).order_by(
+            "program_id", "order", "version", "id"
+        )
     )
     template_ids = {program.template_id for program in programs if program.template_id}
     template_items = (
         list(
-            TemplateItem.objects.filter(template_id__in=template_ids)
-            .select_related("exercise")
-            .order_by("template_id", "order")
+            TemplateItem.objects.filter(template_id__in=template_ids).order_by(
+                "template_id", "order"
+            )
         )
         if template_ids
         else []
     )
-    exercises: dict[int, Exercise] = {}
+    exercise_ids = {line.exercise_id for line in (*items, *template_items)}
+    exercises = {
+        exercise.pk: exercise
+        for exercise in Exercise.objects.filter(pk__in=exercise_ids)
+        .only("id", "slug", "name", "instructions", *EXERCISE_DOSE_FIELDS)
+        .order_by("id")
+    }
     for line in (*items, *template_items):
-        exercises.setdefault(line.exercise_id, line.exercise)
+        line.exercise = exercises[line.exercise_id]
     program_of_item = {item.pk: item.program_id for item in items}
     logs = [
         LogRow(str(log_id), program_of_item[item_id], day, completed, pain, performed_at)
