@@ -8,5 +8,6 @@ urlpatterns = [
     path("me/", include("programs.api.me_urls")),
     path("me/", include("notifications.api.urls")),
     path("me/", include("patients.api.session_urls")),
+    path("", include("notifications.api.webhook_urls")),
     path("", include("programs.api.clinic_urls")),
 ]

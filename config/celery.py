@@ -56,6 +56,11 @@ app.conf.update(
             "schedule": crontab(),
             "options": {"expires": 55},
         },
+        "dispatch-due-webhooks": {
+            "task": "notifications.tasks.dispatch_due_webhooks",
+            "schedule": crontab(),
+            "options": {"expires": 55},
+        },
         # Hourly, so each patient's local yesterday is judged soon after it ends.
         "daily-alert-pass": {
             "task": "programs.tasks.run_alert_pass",

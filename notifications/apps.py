@@ -7,3 +7,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from notifications import checks  # noqa: F401  (registers the start-up checks)
+        from notifications.webhooks import receivers
+
+        receivers.connect()

@@ -123,3 +123,22 @@ class DigestDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"digest for {self.clinician} on {self.local_date}: {self.status}"
+
+
+from notifications.webhooks.models import (  # noqa: E402  (registers the webhook models)
+    WebhookAttempt,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookMessage,
+)
+
+__all__ = [
+    "Delivery",
+    "DeliveryStatus",
+    "Device",
+    "DigestDelivery",
+    "WebhookAttempt",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebhookMessage",
+]

@@ -41,6 +41,10 @@ CLINIC_STAFF_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 CLINIC_OWNER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "patients": {"auditevent": ("view",)},
+    "notifications": {
+        "webhookendpoint": ("view", "add", "change", "delete"),
+        "webhookmessage": ("view",),
+    },
 }
 
 

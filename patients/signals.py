@@ -13,3 +13,7 @@ patient_timezone_changed = Signal()
 # A patient now belongs to another clinic. Sent with `patient` (already saved) and
 # `previous_clinic_id`; apps whose per-patient rows carry a clinic move them along.
 patient_clinic_changed = Signal()
+
+# patient: Patient, just activated with their invite code (sent inside the writing
+# transaction, so a receiver's rows commit or roll back with the change).
+patient_activated = Signal()

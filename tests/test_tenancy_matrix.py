@@ -74,6 +74,9 @@ FOREIGN_PATH = [
     ("post", "/api/v1/programs/{other_program}/resume", None),
     ("post", "/api/v1/programs/{other_program}/complete", None),
     ("post", "/api/v1/alerts/{other_alert}/resolve", None),
+    ("get", "/api/v1/fhir/Patient/{other_patient}/$everything", None),
+    ("get", "/api/v1/patients/{other_patient}/fhir", None),
+    ("get", "/api/v1/patients/{other_patient}/logs.csv", None),
 ]
 FOREIGN_BODY = [
     (
@@ -128,6 +131,10 @@ OWN = [
     ("post", "/api/v1/programs/{program}/complete", None),
     ("get", "/api/v1/alerts", None),
     ("post", "/api/v1/alerts/{other_alert}/resolve", None),
+    ("get", "/api/v1/fhir/Patient/{patient}/$everything", None),
+    ("get", "/api/v1/fhir/metadata", None),
+    ("get", "/api/v1/patients/{patient}/logs.csv", None),
+    ("get", "/api/v1/reports/adherence.csv", None),
 ]
 
 

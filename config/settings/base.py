@@ -51,6 +51,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Deep link the companion app opens for today's routine.
 APP_TODAY_URL = os.environ.get("APP_TODAY_URL", SITE_URL + "/app/today")
+# The FHIR base: canonical URLs and our own code systems in the FHIR export live here.
+FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", SITE_URL + "/api/v1/fhir").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -217,6 +219,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.problem_details_postprocess",
     ],
+    "ENUM_NAME_OVERRIDES": {"WebhookEventEnum": "notifications.webhooks.models.WebhookEvent"},
 }
 
 # --- Celery ---------------------------------------------------------------------
@@ -310,6 +313,22 @@ REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 600)
 REMINDER_MISSED_LOOKBACK_DAYS = env_int("REMINDER_MISSED_LOOKBACK_DAYS", 1)
 # Clinician digest: patients with this many scheduled days in a row without a log.
 DIGEST_MISSED_DAYS = env_int("DIGEST_MISSED_DAYS", 3)
+
+# --- Webhooks -------------------------------------------------------------------
+# Seconds a receiver has to answer, and the most of its answer that is read.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_RESPONSE_MAX_BYTES = env_int("WEBHOOK_RESPONSE_MAX_BYTES", 65536)
+# Transient failures (5xx, 408, 429, timeouts) are retried after this many seconds,
+# doubling each time, for up to WEBHOOK_RETRY_HOURS after the event.
+WEBHOOK_RETRY_BACKOFF_SECONDS = env_int("WEBHOOK_RETRY_BACKOFF_SECONDS", 30)
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24)
+# Failed attempts in a row after which an endpoint is disabled (owners get an email).
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20)
+# A message left `sending` this long (dead worker) is taken over again.
+WEBHOOK_CLAIM_TIMEOUT_SECONDS = env_int("WEBHOOK_CLAIM_TIMEOUT_SECONDS", 300)
+# TEST ONLY, never set in production: one exact origin (e.g. http://127.0.0.1:18710)
+# that skips the outbound URL check, so tests can run a receiver on loopback.
+WEBHOOK_TEST_RECEIVER_ORIGIN = os.environ.get("WEBHOOK_TEST_RECEIVER_ORIGIN", "")
 
 LOGGING = {
     "version": 1,

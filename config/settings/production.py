@@ -35,6 +35,9 @@ if (
         "(or EMAIL_ALLOW_PLAINTEXT=1 for a relay on the same host)"
     )
 
+if WEBHOOK_TEST_RECEIVER_ORIGIN:  # noqa: F405
+    raise ImproperlyConfigured("WEBHOOK_TEST_RECEIVER_ORIGIN is for tests only")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -9,7 +9,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
-from patients.models import ActivationCode, Patient, User
+from patients.models import ActivationCode, Patient
+from patients.signals import patient_activated
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read off a screen or an email and typed.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -77,8 +78,8 @@ def activation_code_redeem(*, code: str, password: str) -> Patient:
     transaction, so two simultaneous activations with one code cannot both succeed.
     Raises ActivationError for an unknown, used or expired code, or one whose
     account has a password or is deactivated (never re-activated here), and
-    Django's ValidationError for a password the validators reject. The code of an
-    invite whose address signs in to another account is refused too.
+    Django's ValidationError for a password the validators reject. (A placeholder
+    account for an address that signs in elsewhere is inactive, so it is refused too.)
     """
     validate_password(password)
     now = timezone.now()
@@ -92,16 +93,10 @@ def activation_code_redeem(*, code: str, password: str) -> Patient:
         if activation is None or not invitable(activation.patient):
             raise ActivationError("This code is not valid. Ask your clinic for a new one.")
         user = activation.patient.user
-        if not user.is_active and (
-            User.objects.filter(email__iexact=user.email, is_active=True)
-            .exclude(pk=user.pk)
-            .exists()
-        ):
-            # The address signs in to another account; its owner was told by email.
-            raise ActivationError("This code is not valid. Ask your clinic for a new one.")
         validate_password(password, user=user)
         user.set_password(password)
         user.save(update_fields=["password"])
         activation.used_at = now
         activation.save(update_fields=["used_at"])
+        patient_activated.send(sender=Patient, patient=activation.patient)
     return activation.patient

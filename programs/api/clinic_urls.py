@@ -4,7 +4,9 @@ from django.urls import path
 
 from programs.api import (
     alert_views,
+    csv_views,
     exercise_views,
+    fhir_views,
     log_views,
     patient_views,
     program_views,
@@ -48,6 +50,23 @@ urlpatterns = [
         program_views.ProgramCompleteView.as_view(),
         name="program-complete",
     ),
+    path(
+        "fhir/Patient/<int:pk>/$everything",
+        fhir_views.PatientEverythingView.as_view(),
+        name="fhir-patient-everything",
+    ),
+    path(
+        "patients/<int:pk>/fhir",
+        fhir_views.PatientFhirView.as_view(),
+        name="patient-fhir",
+    ),
+    path("fhir/metadata", fhir_views.CapabilityStatementView.as_view(), name="fhir-metadata"),
+    path(
+        "patients/<int:pk>/logs.csv",
+        csv_views.PatientLogsCsvView.as_view(),
+        name="patient-logs-csv",
+    ),
+    path("reports/adherence.csv", csv_views.AdherenceCsvView.as_view(), name="adherence-csv"),
     path("alerts", alert_views.AlertListView.as_view(), name="alert-list"),
     path("alerts/<int:pk>/resolve", alert_views.AlertResolveView.as_view(), name="alert-resolve"),
 ]

@@ -15,6 +15,7 @@ from patients.models import Patient
 from patients.timezones import local_today
 from programs.adherence import DayStatus, day_statuses
 from programs.models import Alert, ExerciseLog, Program, ProgramItem
+from programs.signals import alert_resolved, alerts_opened
 
 HIGH_PAIN = 7
 
@@ -25,9 +26,10 @@ def _raise(*, patient_id: int, clinic_id: int, kind: str, date, detail: dict) ->
         return False
     try:
         with transaction.atomic():
-            Alert.objects.create(
+            alert = Alert.objects.create(
                 patient_id=patient_id, clinic_id=clinic_id, kind=kind, date=date, detail=detail
             )
+            alerts_opened.send(sender=Alert, alerts=[alert])
     except IntegrityError:  # another request opened the same alert a moment ago
         return False
     return True
@@ -158,11 +160,27 @@ def _pass_chunk(patients: list[Patient], now: dt.datetime) -> dict[str, int]:
     new = [alert for alert in found if (alert.patient_id, alert.kind) not in already_open]
     # A concurrent pass or request may open the same alert: the partial unique
     # constraint keeps one, and the conflicting row is skipped.
-    Alert.objects.bulk_create(new, ignore_conflicts=True)
+    with transaction.atomic():
+        Alert.objects.bulk_create(new, ignore_conflicts=True)
+        if new:
+            alerts_opened.send(sender=Alert, alerts=_opened_now(new))
     created: dict[str, int] = {}
     for alert in new:
         created[alert.kind] = created.get(alert.kind, 0) + 1
     return created
+
+
+def _opened_now(alerts: list[Alert]) -> list[Alert]:
+    """The rows bulk_create just wrote (it sets no ids when conflicts are ignored):
+    the open alerts of those (patient, kind, date), one query."""
+    wanted = {(alert.patient_id, alert.kind, alert.date) for alert in alerts}
+    return [
+        alert
+        for alert in Alert.objects.filter(
+            patient_id__in={key[0] for key in wanted}, status=Alert.Status.OPEN
+        ).order_by("id")
+        if (alert.patient_id, alert.kind, alert.date) in wanted
+    ]
 
 
 def _missed_days(days: list[DayStatus], yesterday: dt.date) -> dict | None:
@@ -199,12 +217,14 @@ def _pain_rising(days: list[DayStatus], yesterday: dt.date) -> dict | None:
 
 def alert_resolve(*, alert: Alert, by, now: dt.datetime | None = None) -> Alert:
     """Close an open alert; a later trigger of the same kind opens a new one."""
-    updated = Alert.objects.filter(pk=alert.pk, status=Alert.Status.OPEN).update(
-        status=Alert.Status.RESOLVED, resolved_at=now or timezone.now(), resolved_by=by
-    )
-    if not updated:
-        raise AlertAlreadyResolved()
-    alert.refresh_from_db()
+    with transaction.atomic():
+        updated = Alert.objects.filter(pk=alert.pk, status=Alert.Status.OPEN).update(
+            status=Alert.Status.RESOLVED, resolved_at=now or timezone.now(), resolved_by=by
+        )
+        if not updated:
+            raise AlertAlreadyResolved()
+        alert.refresh_from_db()
+        alert_resolved.send(sender=Alert, alert=alert)
     return alert
 
 

@@ -31,6 +31,8 @@ from programs.models import ExerciseLog, Program, ProgramItem, ProgramPause, Ses
 from programs.scheduling import line_unscheduled_reason
 from programs.selectors.today_cache import today_cache_bump
 from programs.services.alerts import alerts_raise_high_pain
+from programs.services.rtm import rtm_thresholds_check
+from programs.signals import logs_created
 
 # What a log says; a replay must say the same to count as a duplicate.
 CONTENT_FIELDS = (
@@ -146,6 +148,8 @@ def log_batch_ingest(
             result.created = len(result.created_logs)
             alerts_raise_high_pain(logs=result.created_logs, clinic_id=patient.clinic_id)
             today_cache_bump(patient_ids=[patient.pk])
+            logs_created.send(sender=ExerciseLog, patient=patient, logs=result.created_logs)
+            rtm_thresholds_check(patient=patient, logs=result.created_logs)
     return result
 
 

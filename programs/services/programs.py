@@ -32,6 +32,7 @@ from programs.models import (
     Side,
 )
 from programs.selectors.today_cache import today_cache_bump
+from programs.signals import program_assigned, program_updated
 
 LINE_FIELDS = ("exercise", *PRESCRIPTION_LINE_FIELDS)
 DOSE_FIELDS = ("sets", "reps", "hold_seconds", "duration_seconds")
@@ -165,6 +166,7 @@ def program_assign(
             ]
         )
         today_cache_bump(patient_ids=[patient.pk])
+        program_assigned.send(sender=Program, program=program)
     return program
 
 
@@ -193,6 +195,8 @@ def program_update(
         if fields:
             program.save(update_fields=[*fields, "updated_at"])
             today_cache_bump(patient_ids=[program.patient_id])
+            change = "items" if "version" in fields else "details"
+            program_updated.send(sender=Program, program=program, change=change)
     return program
 
 
@@ -288,6 +292,7 @@ def program_pause(
         program.status = Program.Status.PAUSED
         program.save(update_fields=["status", "updated_at"])
         today_cache_bump(patient_ids=[program.patient_id])
+        program_updated.send(sender=Program, program=program, change="paused")
     return program
 
 
@@ -303,6 +308,7 @@ def program_resume(*, program: Program, now: dt.datetime | None = None) -> Progr
         program.status = Program.Status.ACTIVE
         program.save(update_fields=["status", "updated_at"])
         today_cache_bump(patient_ids=[program.patient_id])
+        program_updated.send(sender=Program, program=program, change="resumed")
     return program
 
 
@@ -321,6 +327,7 @@ def program_complete(*, program: Program, now: dt.datetime | None = None) -> Pro
         program.status = Program.Status.COMPLETED
         program.save(update_fields=fields)
         today_cache_bump(patient_ids=[program.patient_id])
+        program_updated.send(sender=Program, program=program, change="completed")
     return program
 
 

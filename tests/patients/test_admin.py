@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import Delivery, Device, DigestDelivery
+from notifications.models import Delivery, Device, DigestDelivery, WebhookEndpoint, WebhookMessage
 from patients.admin_scoping import grant_clinic_staff_permissions
 from patients.models import ActivationCode, AuditEvent, Clinic, Clinician, Patient, User
 from programs.models import (
@@ -52,6 +52,22 @@ class ClinicWorld:
             return self.patient.user
         if model is ProgramPause:
             return ProgramPause.objects.create(program=self.program, start=self.program.start_date)
+        if model in (WebhookEndpoint, WebhookMessage):
+            endpoint = WebhookEndpoint.objects.create(
+                clinic=self.clinic,
+                url=f"https://{self.marker.lower()}.example/hook",
+                events=["log.created"],
+                secret="whsec_dGVzdC1zZWNyZXQ=",
+            )
+            if model is WebhookEndpoint:
+                return endpoint
+            return WebhookMessage.objects.create(
+                endpoint=endpoint,
+                msg_id=f"msg_{self.marker}",
+                event_type="log.created",
+                payload={},
+                next_attempt_at=timezone.now(),
+            )
         raise LookupError(model)
 
 
