@@ -51,6 +51,10 @@ class User(AbstractUser):
 
 class Clinic(models.Model):
     name = models.CharField(max_length=200, unique=True)
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Every clinician must sign in to the console and the admin with a TOTP code.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

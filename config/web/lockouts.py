@@ -1,0 +1,20 @@
+"""Which sign-in attempts django-axes counts: the console's and the admin's forms.
+
+The API's token login answers machines and has its own per-address and per-account
+throttles; counting it here as well would lock a clinician out of the console
+because a misconfigured app kept retrying.
+"""
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+BROWSER_SIGN_IN_PATHS = ("console-login", "admin:login")
+
+
+def browser_sign_in_paths() -> set[str]:
+    return {reverse(name) for name in BROWSER_SIGN_IN_PATHS}
+
+
+def not_a_browser_sign_in(request: HttpRequest, credentials: dict | None) -> bool:
+    """AXES_WHITELIST_CALLABLE: True (not counted, never locked) outside the two forms."""
+    return request.path not in browser_sign_in_paths()
