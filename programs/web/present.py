@@ -94,7 +94,7 @@ class PainChart:
     threshold: int
     threshold_y: float
     y_ticks: list[tuple[int, float]]
-    x_ticks: list[tuple[str, float]]
+    x_ticks: list[tuple[str, float, str]]
     width: int = CHART_WIDTH
     height: int = CHART_HEIGHT
     left: int = LEFT
@@ -154,8 +154,10 @@ def pain_chart(days: Sequence[DayStatus], *, threshold: int) -> PainChart:
     ]
     x_ticks = []
     if days:
-        for i in sorted({0, len(days) // 2, len(days) - 1}):
-            x_ticks.append((days[i].date.strftime("%-d %b"), x(i)))
+        last = len(days) - 1
+        for i in sorted({0, last // 2, last}):
+            anchor = "start" if i == 0 else "end" if i == last else "middle"
+            x_ticks.append((days[i].date.strftime("%-d %b"), x(i), anchor))
     return PainChart(
         points=points,
         daily_path=_path(daily),
