@@ -181,3 +181,15 @@ def patient_alerts(*, patient: Patient) -> list[AlertView]:
         .order_by("status", "-created_at", "-id")
     )
     return alert_views(list(alerts))
+
+
+# --- Program history ---------------------------------------------------------------
+def program_item_rows(*, program) -> list:
+    """Every row of every version of the program's lines, oldest version first."""
+    from programs.models import ProgramItem
+
+    return list(
+        ProgramItem.objects.filter(program=program)
+        .select_related("exercise")
+        .order_by("version", "order", "id")
+    )

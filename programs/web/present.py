@@ -201,3 +201,53 @@ def schedule_text(line) -> str:
         days = ", ".join(WEEKDAY_NAMES[d - 1] for d in line.days_of_week)
     times = "" if line.times_per_day == 1 else f", {line.times_per_day} times a day"
     return days + times
+
+
+# --- Version history ---------------------------------------------------------------
+@dataclass(frozen=True)
+class VersionChange:
+    version: int
+    valid_from: dt.date
+    changes: list[str]
+
+
+def _describe(row) -> str:
+    return f"{row.exercise.name}: {dose_text(row)}; {schedule_text(row)}"
+
+
+def version_history(rows: Sequence) -> list[VersionChange]:
+    """What each version changed, newest first, from all of a program's item rows
+    (oldest version first): rows are retired and replaced, never edited."""
+    versions: dict[int, VersionChange] = {}
+    latest: dict = {}
+
+    def entry(version: int, day: dt.date) -> VersionChange:
+        if version not in versions:
+            versions[version] = VersionChange(version, day, [])
+        return versions[version]
+
+    for row in rows:
+        before = latest.get(row.key)
+        changes = entry(row.version, row.valid_from).changes
+        if before is None:
+            changes.append(("Prescribed " if row.version == 1 else "Added ") + _describe(row))
+        elif before.exercise_id != row.exercise_id:
+            changes.append(f"Swapped {before.exercise.name} for {_describe(row)}")
+        else:
+            change = f"Changed {_describe(before)} → {dose_text(row)}; {schedule_text(row)}"
+            if row.notes != before.notes:
+                change += f"; note: “{row.notes}”" if row.notes else "; note removed"
+            changes.append(change)
+        latest[row.key] = row
+    starts = {(row.key, row.valid_from) for row in rows}
+    for row in rows:
+        if row.valid_until is None or (row.key, row.valid_until) in starts:
+            continue
+        later = [
+            v.version
+            for v in versions.values()
+            if v.version > row.version and v.valid_from == row.valid_until
+        ]
+        version = min(later) if later else row.version + 1
+        entry(version, row.valid_until).changes.append(f"Removed {row.exercise.name}")
+    return sorted(versions.values(), key=lambda v: -v.version)

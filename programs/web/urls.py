@@ -1,9 +1,23 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from programs.web import alerts, patients
+from programs.web import alerts, patients, printing, programs
 
 urlpatterns = [
     path("patients/", patients.PatientListView.as_view(), name="console-patients"),
+    path(
+        "patients/<int:pk>/programs/new/",
+        programs.ProgramNewView.as_view(),
+        name="console-program-new",
+    ),
+    path("programs/<int:pk>/", programs.ProgramEditView.as_view(), name="console-program"),
+    path("programs/<int:pk>/swap/", programs.ProgramSwapView.as_view(), name="console-program-swap"),
+    re_path(
+        r"^programs/(?P<pk>[0-9]+)/(?P<action>pause|resume|complete)/$",
+        programs.ProgramStatusView.as_view(),
+        name="console-program-status",
+    ),
+    path("programs/<int:pk>/print/", printing.ProgramPrintView.as_view(), name="console-program-print"),
+    path("programs/<int:pk>/pdf/", printing.ProgramPdfView.as_view(), name="console-program-pdf"),
     path("alerts/", alerts.AlertListView.as_view(), name="console-alerts"),
     path(
         "alerts/<int:pk>/resolve/", alerts.AlertResolveView.as_view(), name="console-alert-resolve"

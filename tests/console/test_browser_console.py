@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, user):
+    page.set_default_timeout(30_000)  # the shared 2-core machine can be slow to answer
     page.goto(f"{live_server.url}/clinic/")
     assert "/clinic/login/" in page.url
     page.get_by_label("Email").fill(user.email)
@@ -38,6 +39,7 @@ def staff():
 
 
 def test_sign_in_page_is_accessible_and_sign_out_works(live_server, page, staff):
+    page.set_default_timeout(30_000)
     page.goto(f"{live_server.url}/clinic/login/")
     assert_accessible(page, "console-login")
     sign_in(page, live_server, staff.user)
@@ -52,6 +54,7 @@ def test_sign_in_page_is_accessible_and_sign_out_works(live_server, page, staff)
 
 
 def test_wrong_password_shows_the_error_beside_a_role_alert(live_server, page, staff):
+    page.set_default_timeout(30_000)
     page.goto(f"{live_server.url}/clinic/login/")
     page.get_by_label("Email").fill(staff.user.email)
     page.get_by_label("Password").fill("not the password")
