@@ -21,7 +21,16 @@ from programs.web.present import dose_text, schedule_text
 from programs.web.programs import ProgramMixin
 
 FONT_DIR = Path(os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
-LATIN_1_STANDINS = {"→": "->", "“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "..."}
+LATIN_1_STANDINS = {
+    "→": "->",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "–": "-",
+    "—": "-",
+    "…": "...",
+}
 
 
 class ProgramPrintView(ProgramMixin, View):

@@ -45,7 +45,10 @@ class LineForm(forms.Form):
     )
     times_per_day = forms.IntegerField(label=_("Times a day"), min_value=1, max_value=10)
     notes = forms.CharField(
-        label=_("Note for the patient"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note for the patient"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     remove = forms.BooleanField(label=_("Remove this exercise"), required=False)
 
@@ -117,7 +120,13 @@ class ProgramNewForm(forms.Form):
 
 
 class AddExerciseForm(forms.Form):
-    exercise = forms.ChoiceField(label=_("Add an exercise"), required=False)
+    exercise = forms.ChoiceField(
+        label=_("Exercise to add"),
+        required=False,
+        help_text=_("It is added with its default dose when you save the program."),
+        # The field sits beside the library filters, outside the program's <form>.
+        widget=forms.Select(attrs={"form": "program-form"}),
+    )
 
     def __init__(self, *args, exercises, **kwargs):
         super().__init__(*args, **kwargs)

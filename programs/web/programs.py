@@ -4,6 +4,7 @@ swap an exercise along the library chain, pause / resume / complete."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from config.web.access import ClinicianPageMixin
@@ -31,6 +32,23 @@ from programs.web.present import version_history
 from programs.web.program_forms import AddExerciseForm, LineForm, LineFormSet, ProgramNewForm
 
 PICKER_LIMIT = 200
+LIBRARY_FILTER_LABELS = {
+    "category": gettext_lazy("Category"),
+    "region": gettext_lazy("Body region"),
+    "driver": gettext_lazy("Driver"),
+    "equipment": gettext_lazy("Equipment"),
+    "level": gettext_lazy("Level"),
+    "q": gettext_lazy("Words in the name or instructions"),
+}
+
+
+def library_filter(request, clinic_id: int) -> ExerciseFilter:
+    """The API's library filters, labelled for people."""
+    found = ExerciseFilter(request.GET, queryset=exercises_for_clinic(clinic_id=clinic_id))
+    for name, label in LIBRARY_FILTER_LABELS.items():
+        found.form.fields[name].label = label
+        found.form.fields[name].help_text = ""
+    return found
 
 
 class ProgramNewView(ClinicianPageMixin, View):
@@ -74,9 +92,7 @@ class ProgramNewView(ClinicianPageMixin, View):
                 self.audit(AuditEvent.Action.CREATE, [patient.pk])
                 messages.success(request, _("Program assigned."))
                 return redirect("console-program", program.pk)
-        return render(
-            request, self.template_name, {"patient": patient, "form": form}, status=400
-        )
+        return render(request, self.template_name, {"patient": patient, "form": form}, status=400)
 
 
 def _flatten(errors) -> list[str]:
@@ -98,7 +114,7 @@ class ProgramEditView(ProgramMixin, View):
 
     def context(self, request, program, formset=None, add_form=None):
         items = program.current_items
-        library = ExerciseFilter(request.GET, queryset=exercises_for_clinic(clinic_id=self.clinic_id))
+        library = library_filter(request, self.clinic_id)
         exercises = list((library.qs if library.is_valid() else library.queryset)[:PICKER_LIMIT])
         if formset is None:
             formset = LineFormSet(initial=[LineForm.initial_for(item) for item in items])
@@ -125,7 +141,9 @@ class ProgramEditView(ProgramMixin, View):
             request.POST, initial=[LineForm.initial_for(i) for i in program.current_items]
         )
         if len(formset.forms) != len(program.current_items):
-            messages.error(request, _("The program changed since this page was opened; look again."))
+            messages.error(
+                request, _("The program changed since this page was opened; look again.")
+            )
             return redirect("console-program", program.pk)
         add_form = AddExerciseForm(
             request.POST, exercises=list(exercises_for_clinic(clinic_id=self.clinic_id))

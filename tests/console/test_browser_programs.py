@@ -65,7 +65,9 @@ def test_assign_edit_swap_print_and_pdf(live_server, page, setting):
 def test_a_dose_out_of_range_is_shown_next_to_its_field(live_server, page, setting):
     clinician, patient = setting
     program = factories.ProgramFactory(patient=patient)
-    factories.ProgramItemFactory(program=program, exercise=factories.ExerciseFactory(name="Side plank"))
+    factories.ProgramItemFactory(
+        program=program, exercise=factories.ExerciseFactory(name="Side plank")
+    )
     sign_in(page, live_server, clinician.user)
     page.goto(f"{live_server.url}/clinic/programs/{program.pk}/")
     page.get_by_role("group", name="Side plank").get_by_label("Sets").fill("50")
