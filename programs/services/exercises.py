@@ -1,10 +1,14 @@
 """Writes on clinic-private library exercises; global ones are never written here."""
 
+import os
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from PIL import Image, UnidentifiedImageError
 
 from patients.models import Clinic
-from programs.models import EXERCISE_CONTENT_FIELDS, Exercise
+from programs.models import EXERCISE_CONTENT_FIELDS, Exercise, ExerciseMedia
 from programs.selectors.today_cache import today_cache_bump_library
 
 
@@ -62,17 +66,11 @@ class MediaRefused(Exception):
     """Not a photo or video we accept, or too large; the message says which."""
 
 
-def exercise_media_add(*, exercise: Exercise, upload, caption: str, by) -> "ExerciseMedia":
+def exercise_media_add(*, exercise: Exercise, upload, caption: str, by) -> ExerciseMedia:
     """Store an uploaded photo or video for a clinic's own exercise.
 
     Photos are opened with Pillow to check they are the image their name claims;
     videos are checked by name and size (no decoder here)."""
-    import os
-
-    from django.conf import settings
-
-    from programs.models import ExerciseMedia
-
     if exercise.is_global:
         raise MediaRefused("Global library exercises are read-only.")
     extension = os.path.splitext(upload.name)[1].lower()
@@ -82,8 +80,6 @@ def exercise_media_add(*, exercise: Exercise, upload, caption: str, by) -> "Exer
     if upload.size > settings.MEDIA_MAX_UPLOAD_MB * 1024 * 1024:
         raise MediaRefused(f"Files up to {settings.MEDIA_MAX_UPLOAD_MB} MB are accepted.")
     if content_type.startswith("image/"):
-        from PIL import Image, UnidentifiedImageError
-
         try:
             with Image.open(upload) as image:
                 image.verify()

@@ -43,7 +43,9 @@ def test_assign_edit_swap_print_and_pdf(live_server, page, setting):
     assert "version 2" in page.locator(".lede").inner_text()
     history = page.locator("section", has=page.get_by_role("heading", name="History"))
     assert "Version 2" in history.inner_text()
-    assert "3 × 12 reps" in history.inner_text() and "3 × 15 reps" in history.inner_text()
+    times = "\N{MULTIPLICATION SIGN}"
+    assert f"3 {times} 12 reps" in history.inner_text()
+    assert f"3 {times} 15 reps" in history.inner_text()
     assert_accessible(page, "console-program-edit")
 
     page.get_by_role("button", name="Swap for progression").click()
@@ -58,7 +60,8 @@ def test_assign_edit_swap_print_and_pdf(live_server, page, setting):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()
     path = download_info.value.path()
-    body = open(path, "rb").read()
+    with open(path, "rb") as pdf:
+        body = pdf.read()
     assert body.startswith(b"%PDF")
 
 
