@@ -326,6 +326,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_WHITELIST_CALLABLE = "config.web.lockouts.not_a_browser_sign_in"
+# Both forms post the email as "username"; attempts count per lower-cased address.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "config.web.lockouts.account_of_attempt"
 # The client address is REMOTE_ADDR: a forwarded header is not trusted for lockouts.
 AXES_IPWARE_PROXY_COUNT = 0
 

@@ -18,3 +18,11 @@ def browser_sign_in_paths() -> set[str]:
 def not_a_browser_sign_in(request: HttpRequest, credentials: dict | None) -> bool:
     """AXES_WHITELIST_CALLABLE: True (not counted, never locked) outside the two forms."""
     return request.path not in browser_sign_in_paths()
+
+
+def account_of_attempt(request: HttpRequest, credentials: dict | None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the email tried, compared without case (accounts are
+    unique by lower-cased email), from the credentials or the posted form."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    email = (source.get("username") or "").strip().lower()
+    return email or None
