@@ -29,11 +29,13 @@ def queries(client, path) -> int:
 
 def grow(clinic, clinician, n):
     for i in range(n):
-        patient, _, _, logs = seeded_patient(
+        _, _, _, logs = seeded_patient(
             clinic, clinician, days=5, pain=lambda d, i=i: 8 if (d == 1 and i % 3 == 0) else 2
         )
         alerts_raise_high_pain(logs=logs, clinic_id=clinic.pk)
-        factories.PatientFactory(clinic=clinic).user.set_unusable_password()
+        invited = factories.PatientFactory(clinic=clinic).user
+        invited.set_unusable_password()
+        invited.save()
 
 
 @pytest.mark.parametrize("path", ["/clinic/", "/clinic/patients/", "/clinic/alerts/"])
