@@ -336,10 +336,10 @@ AXES_IPWARE_PROXY_COUNT = 0
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Home exercise programs")
 
 # A strict policy: only this site's own files, no inline script or style anywhere.
-# The unsubscribe page (an email landing page with its styles inline) and Swagger UI
-# are left out.
+# Left out: the unsubscribe page (an email landing page with its styles inline), and
+# /api/ (JSON that no browser renders, and Swagger UI's inline start-up script).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/u/", "/api/docs/"],
+    "EXCLUDE_URL_PREFIXES": ["/u/", "/api/"],
     "DIRECTIVES": {
         "default-src": ["'none'"],
         "script-src": ["'self'"],
