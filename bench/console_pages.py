@@ -30,7 +30,11 @@ def main(argv: list[str]) -> int:
 def _run(args) -> int:
     with harness.bench_database("console_pages") as env:
         harness.require_url(LIST_PATH, "the console's patient list")
+        from django.core.management import call_command
         from django.test import Client
+
+        # The production settings serve hashed static files from a manifest.
+        call_command("collectstatic", interactive=False, verbosity=0)
 
         from bench import clinic_report, seed
         from patients.models import Patient

@@ -11,10 +11,22 @@ def zone_choices() -> list[tuple[str, str]]:
 
 
 class PatientAddForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        error_messages={"required": _("Enter the patient's first name.")},
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        error_messages={"required": _("Enter the patient's last name.")},
+    )
     email = forms.EmailField(
         label=_("Email"),
+        error_messages={
+            "required": _("Enter the patient's email address."),
+            "invalid": _("Enter an email address like name@example.com."),
+        },
         help_text=_("The invite with their activation code goes here."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
