@@ -316,7 +316,7 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 # LOGIN_LOCKOUT_FAILURES failures for one account, or from one client address, further
 # attempts are refused for LOGIN_LOCKOUT_MINUTES. The API's login has its own throttles.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "config.web.lockouts.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_LOCKOUT_FAILURES", 5)

@@ -5,6 +5,7 @@ throttles; counting it here as well would lock a clinician out of the console
 because a misconfigured app kept retrying.
 """
 
+from axes.backends import AxesStandaloneBackend
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -26,3 +27,16 @@ def account_of_attempt(request: HttpRequest, credentials: dict | None) -> str | 
     source = credentials if credentials else getattr(request, "POST", {})
     email = (source.get("username") or "").strip().lower()
     return email or None
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for sign-ins made over HTTP.
+
+    A call without a request (a management command, a shell, a test checking a
+    password) has no form or address to count, so it is left to the next backend
+    instead of raising AxesBackendRequestParameterRequired."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

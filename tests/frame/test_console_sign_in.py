@@ -176,3 +176,10 @@ def test_password_reset_answers_the_same_for_an_unknown_address(client):
     response = client.post("/clinic/password-reset/", {"email": "nobody@example.com"})
     assert response.status_code == 302 and response["Location"] == "/clinic/password-reset/sent/"
     assert mail.outbox == []
+
+
+def test_authenticate_without_a_request_still_checks_the_password(staff):
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username=staff.user.email, password=factories.PASSWORD) == staff.user
+    assert authenticate(username=staff.user.email, password="wrong") is None
