@@ -15,7 +15,16 @@ from patients.timezones import local_today
 from programs.selectors.clinic import adherence_report, programs_for_patient
 from programs.selectors.console import patient_alerts, recent_logs, rtm_tier
 from programs.services.alerts import HIGH_PAIN
-from programs.web.present import calendar_days, calendar_weeks, pain_chart, status_counts
+from programs.web.present import (
+    calendar_cells_html,
+    calendar_days,
+    calendar_weeks,
+    day_rows_html,
+    pain_chart,
+    pain_dots_html,
+    pain_rows_html,
+    status_counts,
+)
 
 HISTORY_DAYS = 90
 DELIVERIES_SHOWN = 14
@@ -32,6 +41,7 @@ class PatientPageView(ClinicianPageMixin, View):
         report = adherence_report(patient=patient, start=start, end=today)
         pauses = [(p.start, p.end) for program in programs for p in program.pauses.all()]
         days = calendar_days(report.days, today=today, pauses=pauses)
+        chart = pain_chart(report.days, threshold=HIGH_PAIN)
         deliveries = list(
             Delivery.objects.filter(patient=patient).order_by("-local_date", "channel")[
                 :DELIVERIES_SHOWN
@@ -47,10 +57,12 @@ class PatientPageView(ClinicianPageMixin, View):
                 "today": today,
                 "programs": programs,
                 "report": report,
-                "weeks": calendar_weeks(days),
-                "calendar_days": days,
+                "calendar_cells": calendar_cells_html(calendar_weeks(days)),
+                "day_rows": day_rows_html(days),
                 "counts": status_counts(days),
-                "chart": pain_chart(report.days, threshold=HIGH_PAIN),
+                "chart": chart,
+                "pain_rows": pain_rows_html(chart),
+                "pain_dots": pain_dots_html(chart),
                 "logs": recent_logs(patient=patient),
                 "alerts": patient_alerts(patient=patient),
                 "deliveries": deliveries,

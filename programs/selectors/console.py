@@ -170,6 +170,20 @@ def recent_logs(*, patient: Patient, limit: int = RECENT_LOGS) -> list[ExerciseL
     return list(
         ExerciseLog.objects.filter(patient=patient)
         .select_related("item__exercise")
+        # Only what the table shows: an exercise row carries its whole text.
+        .only(
+            "date",
+            "completed",
+            "sets_done",
+            "reps_done",
+            "pain",
+            "difficulty",
+            "note",
+            "performed_at",
+            "item__id",
+            "item__exercise__id",
+            "item__exercise__name",
+        )
         .order_by("-performed_at")[:limit]
     )
 

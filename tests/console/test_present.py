@@ -38,7 +38,7 @@ def test_pain_chart_average_and_threshold():
     assert chart.points[8].average == 5.2  # the 7 days ending there: (4 + 6 + 8 + 3) / 4
     assert chart.latest.pain == 3 and chart.highest == 8 and len(chart.reported) == 5
     assert chart.daily_path.count("M") == 3  # the line lifts over days without a report
-    assert chart.threshold_y < chart.y_ticks[1][1]  # 7 is drawn above 5
+    assert float(chart.threshold_y) < float(chart.y_ticks[1][1])  # 7 is drawn above 5
 
 
 def line(key, version, valid_from, valid_until=None, exercise="Bridge", reps=10, **more):
