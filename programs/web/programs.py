@@ -46,8 +46,10 @@ def library_filter(request, clinic_id: int) -> ExerciseFilter:
     """The API's library filters, labelled for people."""
     found = ExerciseFilter(request.GET, queryset=exercises_for_clinic(clinic_id=clinic_id))
     for name, label in LIBRARY_FILTER_LABELS.items():
-        found.form.fields[name].label = label
-        found.form.fields[name].help_text = ""
+        field = found.form.fields[name]
+        field.label, field.help_text = label, ""
+        if hasattr(field, "choices"):
+            field.choices = [("", _("Any")), *(c for c in field.choices if c[0] != "")]
     return found
 
 
