@@ -8,4 +8,5 @@ NAMES = (
     "sync_ingest",
     "clinic_report",
     "fhir_export",
+    "console_pages",
 )

@@ -11,4 +11,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("u/", include("notifications.unsubscribe_urls")),
+    # The clinician console: the frame's sign-in pages, then each app's pages.
+    path("clinic/", include("config.web.urls")),
+    path("clinic/", include("notifications.web.urls")),
+    path("clinic/", include("programs.web.urls")),
+    path("clinic/", include("patients.web.urls")),
 ]

@@ -75,6 +75,10 @@ class Clinic(models.Model):
         help_text="Name patients, alerts and pain scores in the clinicians' digest email "
         "(otherwise it gives counts and a link to the console).",
     )
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Every clinician must sign in to the console and the admin with a TOTP code.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

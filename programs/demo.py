@@ -1,5 +1,8 @@
 """Demo data for `manage.py up --demo`: a clinic, a clinician and three patients in
-different time zones, each with a program and a week of logs. Idempotent."""
+different time zones, each with a program and four weeks of logs, plus one invited
+patient who has not activated. Maya logs steadily, Tom reported pain 8 yesterday
+(an open high-pain alert with his note), Lucia stopped logging five days ago, so
+every console screen has something to show. Idempotent."""
 
 import datetime as dt
 import uuid
@@ -10,16 +13,18 @@ from django.utils import timezone
 
 from patients.admin_scoping import grant_clinic_staff_permissions
 from patients.models import Clinic, Clinician, Patient, User
+from patients.services.patients import patient_create
 from patients.timezones import local_today
 from programs.models import Exercise, ExerciseLog, Program, ProgramTemplate, Session
 from programs.scheduling import item_scheduled_on
+from programs.services.alerts import alerts_raise_high_pain
 from programs.services.programs import program_assign
 
 DEMO_CLINIC = "Demo Physio & Chiro"
 DEMO_PASSWORD = "demo-password-2026"
 CLINICIAN_EMAIL = "clinician@demo.hep.example"
 PATIENTS = [
-    # email, first, last, zone, reminder time, protocol slug, share of days done
+    # email, first, last, zone, reminder time, protocol slug, history
     (
         "maya@demo.hep.example",
         "Maya",
@@ -27,7 +32,7 @@ PATIENTS = [
         "Pacific/Auckland",
         dt.time(7, 0),
         "anterior-pelvic-tilt-reset",
-        6,
+        "steady",
     ),
     (
         "tom@demo.hep.example",
@@ -36,7 +41,7 @@ PATIENTS = [
         "Europe/London",
         dt.time(18, 30),
         "hip-stability-for-runners",
-        4,
+        "flare",
     ),
     (
         "lucia@demo.hep.example",
@@ -45,9 +50,13 @@ PATIENTS = [
         "America/Los_Angeles",
         dt.time(12, 0),
         "thoracic-mobility-for-runners",
-        2,
+        "stopped",
     ),
 ]
+HISTORY_DAYS = 28
+STOPPED_DAYS = 5  # Lucia's last log was this many days ago
+INVITED = ("ben@demo.hep.example", "Ben", "Osei", "Europe/London")
+FLARE_NOTE = "Sharp pain in my right hip on the single-leg bridge, after a 10k yesterday."
 
 
 @dataclass
@@ -75,20 +84,38 @@ def _program_from_template(
     else:
         items = []
     name = template.name if template else "Core basics"
-    start = today - dt.timedelta(days=13)
+    start = today - dt.timedelta(days=HISTORY_DAYS + 2)
     return program_assign(
         patient=patient, name=name, start_date=start, template=template, items=items
     )
 
 
-def _week_of_logs(patient: Patient, program: Program, today: dt.date, days_done: int) -> None:
+def _pain(history: str, offset: int, line: int) -> int:
+    """Pain that eases over the weeks; Tom's flares to 8 on his last day."""
+    if history == "flare" and offset == 1:
+        return 8 if line == 0 else 6
+    return max(1, 5 - (HISTORY_DAYS - offset) // 7 + line % 2)
+
+
+def _done(history: str, offset: int, line: int) -> bool:
+    if history == "steady":
+        return offset % 9 != 0
+    if history == "flare":
+        return not (offset % 4 == 0 and line > 0)  # every fourth day only partly done
+    return offset % 3 != 0  # "stopped": patchy, then nothing
+
+
+def _history_of_logs(patient: Patient, program: Program, today: dt.date, history: str) -> list:
     items = list(program.items.all())
     logs = []
-    for offset in range(days_done, 0, -1):
+    last = STOPPED_DAYS if history == "stopped" else 1
+    for offset in range(HISTORY_DAYS, last - 1, -1):
         day = today - dt.timedelta(days=offset)
         session, _ = Session.objects.get_or_create(patient=patient, date=day)
         for n, item in enumerate(items):
-            if not item_scheduled_on(item, program, (), day, today):
+            if not item_scheduled_on(item, program, (), day, today) or not _done(
+                history, offset, n
+            ):
                 continue
             for _ in range(item.times_per_day):
                 logs.append(
@@ -104,12 +131,28 @@ def _week_of_logs(patient: Patient, program: Program, today: dt.date, days_done:
                         reps_done=item.reps,
                         hold_seconds_done=item.hold_seconds,
                         duration_seconds_done=item.duration_seconds,
-                        pain=max(0, 5 - offset // 2 + n % 2),
+                        pain=_pain(history, offset, n),
                         difficulty=4,
+                        note=FLARE_NOTE if history == "flare" and offset == 1 and n == 0 else "",
                         performed_at=timezone.now() - dt.timedelta(days=offset),
                     )
                 )
     ExerciseLog.objects.bulk_create(logs)
+    return logs
+
+
+def _invited_patient(clinic: Clinic, clinician: Clinician) -> None:
+    email, first, last, zone = INVITED
+    if User.objects.filter(email=email).exists():
+        return
+    patient_create(
+        clinic=clinic,
+        first_name=first,
+        last_name=last,
+        email=email,
+        timezone_name=zone,
+        primary_clinician=clinician,
+    )
 
 
 @transaction.atomic
@@ -122,7 +165,7 @@ def demo_create() -> DemoLogins:
     )
     if created:
         grant_clinic_staff_permissions(user)
-    for email, first, last, zone, reminder_time, protocol, days_done in PATIENTS:
+    for email, first, last, zone, reminder_time, protocol, history in PATIENTS:
         patient_user, new = _user(email, first, last, staff=False)
         if not new:
             continue
@@ -136,7 +179,9 @@ def demo_create() -> DemoLogins:
         today = local_today(zone)
         template = ProgramTemplate.objects.filter(clinic__isnull=True, slug=protocol).first()
         program = _program_from_template(patient, template, today)
-        _week_of_logs(patient, program, today, days_done)
+        logs = _history_of_logs(patient, program, today, history)
+        alerts_raise_high_pain(logs=logs, clinic_id=clinic.pk)
+    _invited_patient(clinic, clinician)
     return DemoLogins(
         clinician=CLINICIAN_EMAIL,
         patients=[(email, zone) for email, _, _, zone, *_ in PATIENTS],

@@ -519,3 +519,31 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.patient}"
+
+
+def exercise_media_path(instance: "ExerciseMedia", filename: str) -> str:
+    return f"exercise-media/clinic-{instance.exercise.clinic_id}/{instance.exercise_id}/{filename}"
+
+
+class ExerciseMedia(models.Model):
+    """A photo or short video of a clinic's own exercise, kept in Django's default
+    storage and served only to that clinic's staff and patients."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="media")
+    file = models.FileField(upload_to=exercise_media_path, max_length=300)
+    content_type = models.CharField(max_length=100)
+    caption = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.content_type} of {self.exercise}"
+
+    @property
+    def is_video(self) -> bool:
+        return self.content_type.startswith("video/")

@@ -67,6 +67,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "patients",
     "programs",
     "notifications",
@@ -80,9 +85,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "config.web.middleware.TwoFactorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ApiNoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "config.web.middleware.NoStoreMiddleware",
+    # Last, so it sees the lockout flag that a refused sign-in leaves on the request.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,7 +108,7 @@ SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "config" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -149,8 +161,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The console's own files and vendored libraries (see config/static/vendor/README.md).
+STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Uploaded exercise photos and videos (Django's default storage). Never served as
+# plain static files: programs.web.library checks who asks.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_MAX_UPLOAD_MB = env_int("MEDIA_MAX_UPLOAD_MB", 25)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -368,3 +386,55 @@ else:
             "LOCATION": "hep_cache",
         }
     }
+
+# --- Clinician console (/clinic/) ---------------------------------------------------
+LOGIN_URL = "console-login"
+LOGIN_REDIRECT_URL = "console-home"
+LOGOUT_REDIRECT_URL = "console-login"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
+
+# Sign-in lockouts (django-axes) for the console's and the admin's login forms: after
+# LOGIN_LOCKOUT_FAILURES failures for one account, or from one client address, further
+# attempts are refused for LOGIN_LOCKOUT_MINUTES. The API's login has its own throttles.
+AUTHENTICATION_BACKENDS = [
+    "config.web.lockouts.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_WHITELIST_CALLABLE = "config.web.lockouts.not_a_browser_sign_in"
+# Both forms post the email as "username"; attempts count per lower-cased address.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "config.web.lockouts.account_of_attempt"
+# The client address as the API throttles see it: REMOTE_ADDR, or the entry the
+# NUM_PROXIES trusted proxies vouch for.
+AXES_IPWARE_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
+
+# TOTP second factor (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Home exercise programs")
+
+# A strict policy: only this site's own files, no inline script or style anywhere.
+# Left out: the unsubscribe page (an email landing page with its styles inline), and
+# /api/ (JSON that no browser renders, and Swagger UI's inline start-up script).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/u/", "/api/"],
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    },
+}

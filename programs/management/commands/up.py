@@ -208,6 +208,7 @@ class Command(BaseCommand):
         lines = [
             "",
             "Home exercise program backend is running.",
+            f"  Console:   {base}/clinic/  (clinicians sign in here)",
             f"  API docs:  {base}/api/docs/",
             f"  Schema:    {base}/api/schema/",
             f"  Admin:     {base}/admin/",
@@ -217,7 +218,7 @@ class Command(BaseCommand):
         if logins is not None:
             lines += [
                 "Demo logins (password for all: " + logins.password + "):",
-                f"  clinician (admin and API): {logins.clinician}",
+                f"  clinician (console {base}/clinic/, admin and API): {logins.clinician}",
                 *[f"  patient ({zone}): {email}" for email, zone in logins.patients],
             ]
         else:

@@ -1,0 +1,209 @@
+"""Reads the console's pages need beyond the API's selectors, in constant queries."""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from patients.models import Patient
+from programs.adherence import recent_day_statuses
+from programs.models import Alert, ExerciseLog
+from programs.selectors.clinic import (
+    RTM_BILLABLE_DAYS,
+    RTM_WINDOW_DAYS,
+    last_7_days_rates,
+    patients_with_activity,
+)
+from programs.services.alerts import HIGH_PAIN
+
+# Open alerts read worst first: pain now, pain trending up, then silence.
+KIND_ORDER = {Alert.Kind.HIGH_PAIN: 0, Alert.Kind.PAIN_RISING: 1, Alert.Kind.MISSED_DAYS: 2}
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """An alert with what a clinician needs to act on it: the log behind a high-pain
+    alert (its exercise and the patient's note) and the figure that raised it."""
+
+    alert: Alert
+    exercise: str | None
+    note: str
+    figure: str
+
+
+def _figure(alert: Alert) -> str:
+    detail = alert.detail or {}
+    if alert.kind == Alert.Kind.HIGH_PAIN:
+        return f"Pain {detail.get('pain', '?')}/10 (alert at {HIGH_PAIN}+)"
+    if alert.kind == Alert.Kind.PAIN_RISING:
+        return (
+            f"Average pain {detail.get('previous_average', '?')} → "
+            f"{detail.get('recent_average', '?')} over {detail.get('window_days', 7)} days"
+        )
+    days = detail.get("days", [])
+    return f"{len(days)} scheduled days in a row with nothing done" + (
+        f" (last {days[-1]})" if days else ""
+    )
+
+
+def alert_views(alerts: Sequence[Alert]) -> list[AlertView]:
+    """Each alert with its log's exercise and note: one query for all of them."""
+    log_ids = [a.detail.get("log_id") for a in alerts if a.detail and a.detail.get("log_id")]
+    logs = {
+        str(log.pk): log
+        for log in ExerciseLog.objects.filter(pk__in=log_ids).select_related("item__exercise")
+    }
+    views = []
+    for alert in alerts:
+        log = logs.get(str((alert.detail or {}).get("log_id")))
+        views.append(
+            AlertView(
+                alert=alert,
+                exercise=log.item.exercise.name if log else None,
+                note=log.note if log else "",
+                figure=_figure(alert),
+            )
+        )
+    return views
+
+
+def open_alerts_worst_first(alerts: QuerySet[Alert]) -> list[Alert]:
+    found = list(alerts.filter(status=Alert.Status.OPEN))
+    return sorted(found, key=lambda a: (KIND_ORDER.get(a.kind, 9), -a.created_at.timestamp()))
+
+
+# --- Patient list ----------------------------------------------------------------
+RTM_LOWER_TIER_DAYS = 2  # 2026 RTM device-supply codes: 2-15 data days, or 16+
+
+
+@dataclass(frozen=True)
+class RemoteMonitoring:
+    data_days: int
+    latest_pain: float | None  # the latest day's average of reported pain
+    latest_pain_on: dt.date | None
+
+    @property
+    def tier(self) -> str | None:
+        return rtm_tier(self.data_days)
+
+
+def rtm_tier(data_days: int) -> str | None:
+    """Which 2026 RTM data-day tier a 30-day period reaches, if any."""
+    if data_days >= RTM_BILLABLE_DAYS:
+        return f"{RTM_BILLABLE_DAYS}+ days"
+    if data_days >= RTM_LOWER_TIER_DAYS:
+        return f"{RTM_LOWER_TIER_DAYS}-{RTM_BILLABLE_DAYS - 1} days"
+    return None
+
+
+def remote_monitoring(
+    *, patients: Sequence[Patient], now: dt.datetime | None = None
+) -> dict[int, RemoteMonitoring]:
+    """Data days in each patient's current 30-day period (the days with any log, as
+    the adherence report counts them) and their latest reported pain: three queries."""
+    statuses = recent_day_statuses(patients=patients, days=RTM_WINDOW_DAYS, now=now)
+    found = {}
+    for patient_id, days in statuses.items():
+        latest = next((d for d in reversed(days) if d.pain_average is not None), None)
+        found[patient_id] = RemoteMonitoring(
+            data_days=sum(d.logged for d in days),
+            latest_pain=latest.pain_average if latest else None,
+            latest_pain_on=latest.date if latest else None,
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    patient: Patient
+    last_7_days: float | None
+    monitoring: RemoteMonitoring
+
+    @property
+    def bar_step(self) -> int:
+        """The adherence bar's width in tens of percent (CSS classes w0..w100)."""
+        return 0 if self.last_7_days is None else int(round(self.last_7_days / 10) * 10)
+
+    @property
+    def high_pain(self) -> bool:
+        pain = self.monitoring.latest_pain
+        return pain is not None and pain >= HIGH_PAIN
+
+
+def patient_rows(
+    *, patients: Sequence[Patient], now: dt.datetime | None = None
+) -> list[PatientRow]:
+    """The list's columns for the patients given, in a fixed number of queries: the
+    API's activity and 7-day rate, plus data days and latest pain."""
+    patients_with_activity(patients=patients)
+    rates = last_7_days_rates(patients=patients, now=now)
+    monitoring = remote_monitoring(patients=patients, now=now)
+    return [
+        PatientRow(patient=p, last_7_days=rates.get(p.pk), monitoring=monitoring[p.pk])
+        for p in patients
+    ]
+
+
+SORT_VALUES = {
+    "adherence": lambda row: row.last_7_days,
+    "last_log": lambda row: row.patient.last_log_at,
+    "pain": lambda row: row.monitoring.latest_pain,
+    "alerts": lambda row: row.patient.open_alerts,
+    "rtm": lambda row: row.monitoring.data_days,
+}
+
+
+def rows_sorted(rows: list[PatientRow], *, by: str, descending: bool) -> list[PatientRow]:
+    """Rows by one column; patients without a value go last either way."""
+    value = SORT_VALUES[by]
+    known = [row for row in rows if value(row) is not None]
+    unknown = [row for row in rows if value(row) is None]
+    return sorted(known, key=value, reverse=descending) + unknown
+
+
+# --- A patient's page --------------------------------------------------------------
+RECENT_LOGS = 30
+
+
+def recent_logs(*, patient: Patient, limit: int = RECENT_LOGS) -> list[ExerciseLog]:
+    return list(
+        ExerciseLog.objects.filter(patient=patient)
+        .select_related("item__exercise")
+        # Only what the table shows: an exercise row carries its whole text.
+        .only(
+            "date",
+            "completed",
+            "sets_done",
+            "reps_done",
+            "pain",
+            "difficulty",
+            "note",
+            "performed_at",
+            "item__id",
+            "item__exercise__id",
+            "item__exercise__name",
+        )
+        .order_by("-performed_at")[:limit]
+    )
+
+
+def patient_alerts(*, patient: Patient) -> list[AlertView]:
+    alerts = (
+        Alert.objects.filter(patient=patient)
+        .select_related("patient__user", "resolved_by")
+        .order_by("status", "-created_at", "-id")
+    )
+    return alert_views(list(alerts))
+
+
+# --- Program history ---------------------------------------------------------------
+def program_item_rows(*, program) -> list:
+    """Every row of every version of the program's lines, oldest version first."""
+    from programs.models import ProgramItem
+
+    return list(
+        ProgramItem.objects.filter(program=program)
+        .select_related("exercise")
+        .order_by("version", "order", "id")
+    )

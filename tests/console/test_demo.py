@@ -1,0 +1,39 @@
+"""`up --demo` gives every console screen something to show."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from notifications.services.digests import quiet_patients
+from patients.models import Patient
+from patients.selectors.console import patients_not_activated
+from programs.demo import demo_create
+from programs.models import Alert, ExerciseLog
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_history_an_open_high_pain_alert_and_a_quiet_patient(client):
+    call_command("load_library", verbosity=0)
+    logins = demo_create()
+    tom = Patient.objects.get(user__email="tom@demo.hep.example")
+    alert = Alert.objects.get(patient=tom, status=Alert.Status.OPEN, kind=Alert.Kind.HIGH_PAIN)
+    assert alert.detail["pain"] == 8
+    assert ExerciseLog.objects.get(pk=alert.detail["log_id"]).note
+    dates = ExerciseLog.objects.filter(patient=tom).values_list("date", flat=True)
+    assert (max(dates) - min(dates)).days >= 21  # a few weeks of history
+    clinic = tom.clinic
+    quiet = quiet_patients(Patient.objects.filter(clinic=clinic), timezone.now())
+    assert [q.patient.user.email for q in quiet] == ["lucia@demo.hep.example"]
+    assert [p.user.email for p in patients_not_activated(clinic_id=clinic.pk)] == [
+        "ben@demo.hep.example"
+    ]
+    assert demo_create().clinician == logins.clinician  # idempotent
+    assert Alert.objects.filter(patient=tom).count() == 1
+
+    response = client.post(
+        "/clinic/login/", {"username": logins.clinician, "password": logins.password}
+    )
+    assert response.status_code == 302
+    page = client.get("/clinic/").content.decode()
+    assert "Tom Whitfield" in page and "Lucia Ramirez" in page and "Ben Osei" in page
