@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "patients",
     "programs",
     "notifications",
+    "webapp",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,9 @@ APNS_TOPIC = os.environ.get("APNS_TOPIC", "")
 APNS_USE_SANDBOX = env_bool("APNS_USE_SANDBOX", False)
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_CLAIMS_SUBJECT = os.environ.get("VAPID_CLAIMS_SUBJECT", "")
+# The public half of the VAPID key pair (base64url, uncompressed P-256 point): browsers
+# subscribe to push with it; served to the app by GET /api/v1/me/push-config.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
 # Deliveries per sending task: hundreds per task, never one task per patient (with
 # concurrent sends, per-task overhead outweighs spreading smaller chunks on 2 cores).
 REMINDER_SEND_CHUNK = env_int("REMINDER_SEND_CHUNK", 250)

@@ -45,3 +45,15 @@ class DeviceSerializer(serializers.ModelSerializer):
         model = Device
         fields = ["id", "platform", "name", "active", "created_at", "updated_at"]
         read_only_fields = fields
+
+
+class WebPushConfigSerializer(serializers.Serializer):
+    vapid_public_key = serializers.CharField(
+        help_text="applicationServerKey for PushManager.subscribe (base64url)."
+    )
+
+
+class PushConfigSerializer(serializers.Serializer):
+    webpush = WebPushConfigSerializer(
+        allow_null=True, help_text="null when this server cannot send Web Push."
+    )

@@ -1,5 +1,6 @@
 """/api/v1/me/devices: the signed-in patient's push devices."""
 
+from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -9,7 +10,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.schema import ProblemSerializer
-from notifications.api.serializers import DeviceInputSerializer, DeviceSerializer
+from notifications.api.serializers import (
+    DeviceInputSerializer,
+    DeviceSerializer,
+    PushConfigSerializer,
+)
+from notifications.channels.webpush import WebPushChannel
 from notifications.models import Device
 from notifications.services.devices import device_register, device_remove
 from patients.api.me_views import AUTH_ERRORS
@@ -85,3 +91,28 @@ class DeviceDetailView(APIView):
         if not device_remove(patient=request.user.patient, device_id=pk):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PushConfigView(APIView):
+    """What a browser needs to subscribe to push: the server's VAPID public key."""
+
+    permission_classes = [IsAuthenticated, IsPatient]
+
+    @extend_schema(
+        operation_id="me_push_config",
+        summary="Push settings for this server (the Web Push VAPID public key)",
+        description=(
+            "`webpush` is null unless the server holds a VAPID key pair, its claims "
+            "subject and has the webpush channel turned on."
+        ),
+        responses={200: PushConfigSerializer, **AUTH_ERRORS},
+        tags=["me"],
+    )
+    def get(self, request):
+        usable = (
+            bool(settings.VAPID_PUBLIC_KEY)
+            and WebPushChannel.is_configured()
+            and "webpush" in settings.REMINDER_CHANNELS
+        )
+        webpush = {"vapid_public_key": settings.VAPID_PUBLIC_KEY} if usable else None
+        return Response(PushConfigSerializer({"webpush": webpush}).data)

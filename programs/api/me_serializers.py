@@ -47,6 +47,9 @@ class TodayItemSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The prescription row; send it as `item` in logs.")
     exercise = TodayExerciseSerializer()
     dose = DoseSerializer()
+    notes = serializers.CharField(
+        allow_blank=True, help_text="The clinician's note for this line, for the patient."
+    )
     times_per_day = serializers.IntegerField()
     done_count = serializers.IntegerField(help_text="Completed logs of this item on `date`.")
     done = serializers.BooleanField(help_text="done_count >= times_per_day.")

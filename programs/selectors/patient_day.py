@@ -27,7 +27,7 @@ from programs.scheduling import DONE_COUNT_SQL, SCHEDULED_ON_SQL, scheduled_on_s
 ROUTINE_SQL = f"""
 SELECT
     item.id, item.program_id, program.name, item.times_per_day,
-    item.sets, item.reps, item.hold_seconds, item.duration_seconds, item.side,
+    item.sets, item.reps, item.hold_seconds, item.duration_seconds, item.side, item.notes,
     {DONE_COUNT_SQL},
     exercise.slug, exercise.name, exercise.category, exercise.instructions, exercise.cues,
     exercise.media_urls, exercise.equipment, exercise.laterality
@@ -67,6 +67,7 @@ def patient_routine(*, patient: Patient, day: dt.date, today: dt.date) -> dict[s
         hold_seconds,
         duration_seconds,
         side,
+        notes,
         done_count,
         slug,
         name,
@@ -102,6 +103,7 @@ def patient_routine(*, patient: Patient, day: dt.date, today: dt.date) -> dict[s
                     "duration_seconds": duration_seconds,
                     "side": side,
                 },
+                "notes": notes,
                 "times_per_day": times_per_day,
                 "done_count": done_count,
                 "done": done,

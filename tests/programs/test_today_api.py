@@ -32,7 +32,13 @@ def test_today_shape(patient_client, patient):
         slug="dead-bug", name="Dead bug", equipment=["mat"], laterality="each_side"
     )
     item = factories.ProgramItemFactory(
-        program=program, exercise=exercise, sets=3, reps=8, hold_seconds=None, side="each"
+        program=program,
+        exercise=exercise,
+        sets=3,
+        reps=8,
+        hold_seconds=None,
+        side="each",
+        notes="Stop if your back tightens.",
     )
     response = patient_client.get(TODAY)
     assert response.status_code == 200
@@ -63,6 +69,7 @@ def test_today_shape(patient_client, patient):
                             "duration_seconds": None,
                             "side": "each",
                         },
+                        "notes": "Stop if your back tightens.",
                         "times_per_day": 1,
                         "done_count": 0,
                         "done": False,
