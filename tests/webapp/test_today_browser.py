@@ -18,10 +18,10 @@ def test_today_shows_each_exercise_with_the_clinicians_note(live_server, page, r
     dead_bug = page.get_by_role("article", name="Dead bug")
     assert dead_bug.get_by_role("heading", name="Dead bug").is_visible()
     assert dead_bug.get_by_text("Keep your lower back flat on the floor.").is_visible()
-    assert dead_bug.get_by_text("3 sets × 8 reps").is_visible()
+    assert dead_bug.get_by_text("3 sets \u00d7 8 reps").is_visible()
     assert (
         page.get_by_role("article", name="Glute bridge")
-        .get_by_text("2 sets × 12 reps, hold 3 s")
+        .get_by_text("2 sets \u00d7 12 reps, hold 3 s")
         .is_visible()
     )
     assert page.get_by_role("heading", level=1).inner_text()
