@@ -7,6 +7,7 @@ deploy that changes any of them installs a new worker, which fetches the new she
 import functools
 import hashlib
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import get_template
 from django.templatetags.static import static
@@ -37,7 +38,12 @@ SHELL_TEMPLATE = "webapp/shell.html"
 
 
 def static_urls() -> list[str]:
-    return [static(name) for name in (*STYLES, *MODULES, *ICONS)]
+    """What the shell links (hashed names in production), and the modules under their
+    plain names too: an ES module's relative imports name its neighbours unhashed."""
+    linked = [static(name) for name in (*STYLES, *MODULES, *ICONS)]
+    prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    plain = [prefix + name for name in MODULES]
+    return list(dict.fromkeys([*linked, *plain]))
 
 
 @functools.cache
