@@ -3,7 +3,6 @@ in-memory store and a scripted server: batches, retries, refusals, conflicts."""
 
 import pytest
 
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HARNESS = """
