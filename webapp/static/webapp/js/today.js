@@ -191,9 +191,14 @@ function renderCompletion(pending) {
   show(slot(main, "complete"), complete);
 }
 
-function render(day, stale, date, pending) {
+function render(day, stale, date, pending, today) {
   const screen = clone("screen-today");
   const shown = day ? day.date : date;
+  if (today && shown && shown !== today) {
+    const back = slot(screen, "today");
+    back.href = "/app/today";
+    show(back);
+  }
   if (shown) {
     slot(screen, "date").textContent = longDate(shown);
     const prev = slot(screen, "prev");
@@ -251,7 +256,7 @@ export async function showToday(params, patient) {
   if (loaded.unauthorized) return "unauthorized";
   state = { patient, day: loaded.day, stale: loaded.stale };
   const { pending } = await queue.summary();
-  render(loaded.day, loaded.stale, loaded.date, pending);
+  render(loaded.day, loaded.stale, loaded.date, pending, await kv.get(todayKey(patient)));
   let waiting = pending.length;
   onQueueChange(async (summary) => {
     // Logs just accepted by the server are now in its counts: read them again.
