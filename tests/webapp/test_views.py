@@ -82,5 +82,5 @@ def test_the_manifest_names_the_app_and_icons_in_the_sizes_browsers_ask_for(clie
         name = icon["src"].removeprefix("/static/")
         width, height = png_size(finders.find(name))
         assert icon["sizes"] == f"{width}x{height}"
-        sizes[icon.get("purpose", "any")] = sizes.get(icon.get("purpose", "any"), []) + [width]
+        sizes.setdefault(icon.get("purpose", "any"), []).append(width)
     assert sorted(sizes["any"]) == [192, 512] and sizes["maskable"] == [512]
