@@ -1,3 +1,11 @@
 """Benchmarks of benchmarks.md: `uv run python -m bench <name>` or `... all`."""
 
-NAMES = ("today_api", "query_scaling", "dispatch", "fanout", "sync_ingest", "clinic_report")
+NAMES = (
+    "today_api",
+    "query_scaling",
+    "dispatch",
+    "fanout",
+    "sync_ingest",
+    "clinic_report",
+    "app_load",
+)

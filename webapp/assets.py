@@ -12,6 +12,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import get_template
 from django.templatetags.static import static
 
+ENTRY_MODULE = "webapp/js/main.js"
 MODULES = (
     "webapp/js/main.js",
     "webapp/js/db.js",
@@ -26,6 +27,17 @@ MODULES = (
     "webapp/js/settings.js",
     "webapp/js/push.js",
 )
+# What today's screen needs before it can draw: preloaded by the shell in one round,
+# instead of being discovered import by import. The other screens load on demand.
+TODAY_MODULES = (
+    "webapp/js/api.js",
+    "webapp/js/db.js",
+    "webapp/js/dom.js",
+    "webapp/js/dates.js",
+    "webapp/js/queue.js",
+    "webapp/js/sync.js",
+    "webapp/js/today.js",
+)
 STYLES = ("webapp/app.css",)
 ICONS = (
     "webapp/icons/icon-192.png",
@@ -37,13 +49,22 @@ SHELL_URL = "/app/"
 SHELL_TEMPLATE = "webapp/shell.html"
 
 
+def plain_url(name: str) -> str:
+    """A static file under its unhashed name: how a module's relative import names it."""
+    return "/" + settings.STATIC_URL.strip("/") + "/" + name
+
+
+def preload_urls() -> list[str]:
+    return [plain_url(name) for name in TODAY_MODULES]
+
+
 def static_urls() -> list[str]:
-    """What the shell links (hashed names in production), and the modules under their
-    plain names too: an ES module's relative imports name its neighbours unhashed."""
-    linked = [static(name) for name in (*STYLES, *MODULES, *ICONS)]
-    prefix = "/" + settings.STATIC_URL.strip("/") + "/"
-    plain = [prefix + name for name in MODULES]
-    return list(dict.fromkeys([*linked, *plain]))
+    """What the service worker precaches: the files the shell links (hashed names in
+    production) and the other modules under their plain names, which is how the entry
+    module's relative imports name them."""
+    linked = [static(name) for name in (*STYLES, ENTRY_MODULE, *ICONS)]
+    imported = [plain_url(name) for name in MODULES if name != ENTRY_MODULE]
+    return list(dict.fromkeys([*linked, *imported]))
 
 
 @functools.cache

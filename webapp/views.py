@@ -46,7 +46,11 @@ def shell(request: HttpRequest, screen: str = "today") -> HttpResponse:
     response = render(
         request,
         assets.SHELL_TEMPLATE,
-        {"theme_colour": THEME_COLOUR, "version": assets.version()},
+        {
+            "theme_colour": THEME_COLOUR,
+            "version": assets.version(),
+            "preload": assets.preload_urls(),
+        },
     )
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response["Referrer-Policy"] = "no-referrer"

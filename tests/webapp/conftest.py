@@ -61,4 +61,4 @@ def wait_for_worker(page) -> None:
     page.evaluate("navigator.serviceWorker.ready")
     if not page.evaluate("Boolean(navigator.serviceWorker.controller)"):
         page.reload()
-    page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
+    page.wait_for_function("() => Boolean(navigator.serviceWorker.controller)")

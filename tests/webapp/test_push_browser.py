@@ -124,9 +124,11 @@ def test_a_push_shows_the_reminder_and_its_tap_opens_today(
             "data": json.dumps(payload),
         },
     )
-    page.wait_for_function(
-        "navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length > 0)"
-    )
+    count = "() => navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length)"
+    for _ in range(50):
+        if page.evaluate(count):
+            break
+        page.wait_for_timeout(100)
     shown = page.evaluate(
         """navigator.serviceWorker.ready.then((r) => r.getNotifications())
            .then((list) => list.map((n) => ({title: n.title, body: n.body, url: n.data.url})))"""

@@ -4,12 +4,14 @@
 // `self.HEP_APP` ({version, shell, assets}) is written above this file by /app/sw.js.
 const { version, shell, assets } = self.HEP_APP;
 const CACHE = `hep-app-${version}`;
+const ASSETS = new Set(assets);
+let opened = null;
+const cache = () => (opened ||= caches.open(CACHE));
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll([shell, ...assets]))
+    cache()
+      .then((c) => c.addAll([shell, ...assets]))
       .then(() => self.skipWaiting()),
   );
 });
@@ -34,15 +36,11 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname.startsWith("/app/")) {
     // Every screen is the same shell: serve it from the cache, whatever the query.
-    event.respondWith(
-      caches.open(CACHE).then(async (cache) => (await cache.match(shell)) || fetch(request)),
-    );
+    event.respondWith(cache().then(async (c) => (await c.match(shell)) || fetch(request)));
     return;
   }
-  if (assets.includes(url.pathname)) {
-    event.respondWith(
-      caches.open(CACHE).then(async (cache) => (await cache.match(request)) || fetch(request)),
-    );
+  if (ASSETS.has(url.pathname)) {
+    event.respondWith(cache().then(async (c) => (await c.match(request)) || fetch(request)));
   }
 });
 

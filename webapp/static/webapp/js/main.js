@@ -1,13 +1,21 @@
 // The router: every /app/ path loads this shell; the path picks the screen.
+// Today's screen is imported up front (the shell preloads its modules); the others
+// load when opened.
 import { currentToken, setToken } from "./api.js";
-import { showActivate, showForgot, showLogin, showReset } from "./auth.js";
 import { kv } from "./db.js";
-import { showProgress } from "./progress.js";
-import { showSettings } from "./settings.js";
 import { startSync } from "./sync.js";
 import { showToday } from "./today.js";
 
-const PUBLIC = { login: showLogin, activate: showActivate, forgot: showForgot, reset: showReset };
+const PUBLIC = {
+  login: async (params) => (await import("./auth.js")).showLogin(params),
+  activate: async (params) => (await import("./auth.js")).showActivate(params),
+  forgot: async (params) => (await import("./auth.js")).showForgot(params),
+  reset: async (params) => (await import("./auth.js")).showReset(params),
+};
+const SCREENS = {
+  progress: async (patient) => (await import("./progress.js")).showProgress(patient),
+  settings: async (patient) => (await import("./settings.js")).showSettings(patient),
+};
 
 function registerWorker() {
   if (!("serviceWorker" in navigator)) return;
@@ -30,7 +38,8 @@ async function route() {
   const params = new URLSearchParams(location.search);
   const token = await currentToken();
   if (PUBLIC[screen]) {
-    PUBLIC[screen](params);
+    await PUBLIC[screen](params);
+    document.body.dataset.ready = screen;
     return;
   }
   if (!token) {
@@ -41,8 +50,7 @@ async function route() {
   const patient = me ? me.id : "me";
   markNav(screen);
   startSync();
-  const show = { progress: showProgress, settings: showSettings };
-  const result = show[screen] ? await show[screen](patient) : await showToday(params, patient);
+  const result = SCREENS[screen] ? await SCREENS[screen](patient) : await showToday(params, patient);
   if (result === "unauthorized") {
     await setToken(null);
     location.replace("/app/login");
