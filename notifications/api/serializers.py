@@ -57,3 +57,17 @@ class PushConfigSerializer(serializers.Serializer):
     webpush = WebPushConfigSerializer(
         allow_null=True, help_text="null when this server cannot send Web Push."
     )
+
+
+class EmailSubscriptionSerializer(serializers.Serializer):
+    subscribed = serializers.BooleanField(
+        help_text="False once the patient used an email's unsubscribe link."
+    )
+    unsubscribed_at = serializers.DateTimeField(allow_null=True, read_only=True)
+    bounced = serializers.BooleanField(
+        read_only=True, help_text="The address bounced; no reminder email is sent to it."
+    )
+
+
+class EmailSubscriptionInputSerializer(serializers.Serializer):
+    subscribed = serializers.BooleanField(help_text="true to receive reminder emails again.")

@@ -119,3 +119,20 @@ def test_a_reminder_time_inside_quiet_hours_is_refused_beside_the_reminder_time(
     page.get_by_role("alert").filter(has_text="There is a problem").wait_for()
     assert page.locator(".field-error").count() >= 1
     assert page.locator("[aria-invalid=true]").count() >= 1
+
+
+def test_an_email_unsubscribe_is_undone_in_settings(live_server, page, routine):
+    from django.utils import timezone
+
+    patient = routine["patient"]
+    patient.email_unsubscribed_at = timezone.now()
+    patient.save()
+    sign_in(page, live_server.url, patient.user)
+    page.goto(f"{live_server.url}/app/settings")
+    wait_ready(page, "settings")
+    assert page.get_by_text("You unsubscribed from reminder emails").is_visible()
+    assert axe_serious_violations(page) == []
+    page.get_by_role("button", name="Send me reminder emails again").click()
+    page.get_by_text("Reminder emails will reach you again.").wait_for()
+    patient.refresh_from_db()
+    assert patient.email_unsubscribed_at is None

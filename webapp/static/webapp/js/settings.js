@@ -114,6 +114,31 @@ async function wirePush(screen) {
   });
 }
 
+async function wireEmail(screen) {
+  const notice = slot(screen, "unsubscribed");
+  const done = slot(screen, "resubscribed");
+  let answer;
+  try {
+    answer = await api("me/email-subscription");
+  } catch {
+    return;
+  }
+  if (!answer.ok || answer.data.subscribed) return;
+  show(notice);
+  slot(screen, "resubscribe").addEventListener("click", async () => {
+    const result = await api("me/email-subscription", {
+      method: "PUT",
+      body: { subscribed: true },
+    }).catch(() => null);
+    if (result && result.ok) {
+      show(notice, false);
+      done.textContent = t("resubscribed");
+    } else {
+      done.textContent = t("network_error");
+    }
+  });
+}
+
 function wireSignOut(screen, patient) {
   const warning = slot(screen, "signout-warning");
   const anyway = slot(screen, "signout-anyway");
@@ -189,7 +214,7 @@ export async function showSettings(patient) {
       showErrors(form, { detail: t("network_error") }, FIELDS, t("network_error"));
     }
   });
-  await wirePush(main);
+  await Promise.all([wirePush(main), wireEmail(main)]);
   wireSignOut(main, patient);
   return "ok";
 }
