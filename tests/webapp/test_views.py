@@ -84,3 +84,16 @@ def test_the_manifest_names_the_app_and_icons_in_the_sizes_browsers_ask_for(clie
         assert icon["sizes"] == f"{width}x{height}"
         sizes.setdefault(icon.get("purpose", "any"), []).append(width)
     assert sorted(sizes["any"]) == [192, 512] and sizes["maskable"] == [512]
+
+
+def test_the_apps_own_code_and_assets_stay_under_150_kb_compressed(client):
+    import gzip
+
+    total = 0
+    for path in ("/app/", "/app/sw.js", "/app/manifest.webmanifest"):
+        total += len(gzip.compress(client.get(path).content, 9))
+    names = {*assets.MODULES, *assets.STYLES, *assets.ICONS}
+    for name in names:
+        with open(finders.find(name), "rb") as handle:
+            total += len(gzip.compress(handle.read(), 9))
+    assert 20_000 < total < 150 * 1024
