@@ -9,4 +9,5 @@ NAMES = (
     "clinic_report",
     "fhir_export",
     "console_pages",
+    "app_load",
 )

@@ -16,4 +16,5 @@ urlpatterns = [
     path("clinic/", include("notifications.web.urls")),
     path("clinic/", include("programs.web.urls")),
     path("clinic/", include("patients.web.urls")),
+    path("app/", include("webapp.urls")),
 ]

@@ -62,6 +62,13 @@ def test_up_starts_on_a_fresh_sqlite_database_answers_healthz_and_stops_cleanly(
             assert "SQLite file" in output
             assert "/api/docs/" in output and "/admin/" in output
             assert "clinician@demo.hep.example" in output
+            assert (
+                f"open http://127.0.0.1:{port}/app/ and sign in as maya@demo.hep.example" in output
+            )
+            app = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            app.request("GET", "/app/today?date=2026-12-01")
+            assert app.getresponse().status == 200
+            app.close()
             assert (tmp_path / "var" / "hep.sqlite3").exists()
 
             process.send_signal(signal.SIGINT)  # what Ctrl-C sends

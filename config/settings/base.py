@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "patients",
     "programs",
     "notifications",
+    "webapp",
 ]
 
 MIDDLEWARE = [
@@ -299,6 +300,9 @@ WEBPUSH_ALLOWED_HOSTS = env_list(
     "WEBPUSH_ALLOWED_HOSTS",
     "fcm.googleapis.com,.push.services.mozilla.com,.notify.windows.com,.push.apple.com",
 )
+# The public half of the VAPID key pair (base64url, uncompressed P-256 point): browsers
+# subscribe to push with it; served to the app by GET /api/v1/me/push-config.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
 # Deliveries per sending task: hundreds per task, never one task per patient (with
 # concurrent sends, per-task overhead outweighs spreading smaller chunks on 2 cores).
 REMINDER_SEND_CHUNK = env_int("REMINDER_SEND_CHUNK", 250)

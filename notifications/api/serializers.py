@@ -62,3 +62,29 @@ class DeviceSerializer(serializers.ModelSerializer):
         model = Device
         fields = ["id", "platform", "name", "active", "created_at", "updated_at"]
         read_only_fields = fields
+
+
+class WebPushConfigSerializer(serializers.Serializer):
+    vapid_public_key = serializers.CharField(
+        help_text="applicationServerKey for PushManager.subscribe (base64url)."
+    )
+
+
+class PushConfigSerializer(serializers.Serializer):
+    webpush = WebPushConfigSerializer(
+        allow_null=True, help_text="null when this server cannot send Web Push."
+    )
+
+
+class EmailSubscriptionSerializer(serializers.Serializer):
+    subscribed = serializers.BooleanField(
+        help_text="False once the patient used an email's unsubscribe link."
+    )
+    unsubscribed_at = serializers.DateTimeField(allow_null=True, read_only=True)
+    bounced = serializers.BooleanField(
+        read_only=True, help_text="The address bounced; no reminder email is sent to it."
+    )
+
+
+class EmailSubscriptionInputSerializer(serializers.Serializer):
+    subscribed = serializers.BooleanField(help_text="true to receive reminder emails again.")

@@ -1,5 +1,6 @@
 """/api/v1/me/devices: the signed-in patient's push devices."""
 
+from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -9,9 +10,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.schema import ProblemSerializer
-from notifications.api.serializers import DeviceInputSerializer, DeviceSerializer
+from notifications.api.serializers import (
+    DeviceInputSerializer,
+    DeviceSerializer,
+    EmailSubscriptionInputSerializer,
+    EmailSubscriptionSerializer,
+    PushConfigSerializer,
+)
+from notifications.channels.webpush import WebPushChannel
 from notifications.models import Device
 from notifications.services.devices import device_register, device_remove
+from notifications.services.unsubscribe import (
+    patient_resubscribe_email,
+    patient_unsubscribe_email,
+)
 from patients.api.me_views import AUTH_ERRORS
 from patients.api.permissions import IsPatient
 
@@ -87,3 +99,79 @@ class DeviceDetailView(APIView):
         if not device_remove(patient=request.user.patient, device_id=pk):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PushConfigView(APIView):
+    """What a browser needs to subscribe to push: the server's VAPID public key."""
+
+    permission_classes = [IsAuthenticated, IsPatient]
+
+    @extend_schema(
+        operation_id="me_push_config",
+        summary="Push settings for this server (the Web Push VAPID public key)",
+        description=(
+            "`webpush` is null unless the server holds a VAPID key pair, its claims "
+            "subject and has the webpush channel turned on."
+        ),
+        responses={200: PushConfigSerializer, **AUTH_ERRORS},
+        tags=["me"],
+    )
+    def get(self, request):
+        usable = (
+            bool(settings.VAPID_PUBLIC_KEY)
+            and WebPushChannel.is_configured()
+            and "webpush" in settings.REMINDER_CHANNELS
+        )
+        webpush = {"vapid_public_key": settings.VAPID_PUBLIC_KEY} if usable else None
+        return Response(PushConfigSerializer({"webpush": webpush}).data)
+
+
+def email_subscription_data(patient) -> dict:
+    return EmailSubscriptionSerializer(
+        {
+            "subscribed": patient.email_unsubscribed_at is None,
+            "unsubscribed_at": patient.email_unsubscribed_at,
+            "bounced": patient.email_bounced_at is not None,
+        }
+    ).data
+
+
+class EmailSubscriptionView(APIView):
+    """Whether reminder emails may reach the patient; an unsubscribe undone in the app."""
+
+    permission_classes = [IsAuthenticated, IsPatient]
+
+    @extend_schema(
+        operation_id="me_email_subscription",
+        summary="Whether the patient unsubscribed from reminder emails",
+        responses={200: EmailSubscriptionSerializer, **AUTH_ERRORS},
+        tags=["me"],
+    )
+    def get(self, request):
+        return Response(email_subscription_data(request.user.patient))
+
+    @extend_schema(
+        operation_id="me_email_subscription_update",
+        summary="Subscribe to reminder emails again (or unsubscribe)",
+        description=(
+            "`subscribed: true` undoes an unsubscribe made from an email's link; "
+            "`false` unsubscribes as that link does. A bounced address stays bounced."
+        ),
+        request=EmailSubscriptionInputSerializer,
+        responses={
+            200: EmailSubscriptionSerializer,
+            400: OpenApiResponse(ProblemSerializer, description="Field errors."),
+            **AUTH_ERRORS,
+        },
+        tags=["me"],
+    )
+    def put(self, request):
+        serializer = EmailSubscriptionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        patient = request.user.patient
+        if serializer.validated_data["subscribed"]:
+            patient_resubscribe_email(patient=patient)
+        else:
+            patient_unsubscribe_email(patient=patient)
+            patient.refresh_from_db(fields=["email_unsubscribed_at"])
+        return Response(email_subscription_data(patient))

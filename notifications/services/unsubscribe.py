@@ -18,3 +18,12 @@ def patient_unsubscribe_email(*, patient: Patient) -> None:
     Patient.objects.filter(pk=patient.pk, email_unsubscribed_at__isnull=True).update(
         email_unsubscribed_at=timezone.now()
     )
+
+
+def patient_resubscribe_email(*, patient: Patient) -> Patient:
+    """Undo an unsubscribe, from the patient's own signed-in app. A bounced address
+    stays bounced: only a working address clears that."""
+    if patient.email_unsubscribed_at is not None:
+        patient.email_unsubscribed_at = None
+        patient.save(update_fields=["email_unsubscribed_at", "updated_at"])
+    return patient

@@ -212,6 +212,7 @@ class Command(BaseCommand):
             f"  API docs:  {base}/api/docs/",
             f"  Schema:    {base}/api/schema/",
             f"  Admin:     {base}/admin/",
+            f"  Patient app: {base}/app/",
             f"  Health:    {base}/healthz",
             f"  Worker and beat: {'not started (--web-only)' if web_only else 'running, broker ' + broker}",
         ]
@@ -220,6 +221,8 @@ class Command(BaseCommand):
                 "Demo logins (password for all: " + logins.password + "):",
                 f"  clinician (console {base}/clinic/, admin and API): {logins.clinician}",
                 *[f"  patient ({zone}): {email}" for email, zone in logins.patients],
+                f"Patient app: open {base}/app/ and sign in as {logins.patients[0][0]} "
+                f"with password {logins.password}",
             ]
         else:
             lines.append(

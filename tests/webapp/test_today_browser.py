@@ -1,0 +1,95 @@
+"""The companion app in Chromium: today's routine, Done, details, another day."""
+
+import pytest
+
+from programs.models import ExerciseLog
+from tests.browser import axe_serious_violations, screenshot
+from tests.webapp.conftest import sign_in, wait_ready
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_today_shows_each_exercise_with_the_clinicians_note(live_server, page, routine):
+    sign_in(page, live_server.url, routine["patient"].user)
+    page.goto(f"{live_server.url}/app/")
+    wait_ready(page)
+    cards = page.get_by_role("article")
+    assert cards.count() == 2
+    dead_bug = page.get_by_role("article", name="Dead bug")
+    assert dead_bug.get_by_role("heading", name="Dead bug").is_visible()
+    assert dead_bug.get_by_text("Keep your lower back flat on the floor.").is_visible()
+    assert dead_bug.get_by_text("3 sets \u00d7 8 reps").is_visible()
+    assert (
+        page.get_by_role("article", name="Glute bridge")
+        .get_by_text("2 sets \u00d7 12 reps, hold 3 s")
+        .is_visible()
+    )
+    assert page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_role("link", name="Progress").is_visible()
+    screenshot(page, "app-today-desktop")
+    assert axe_serious_violations(page) == []
+
+
+def test_done_is_saved_and_still_done_after_a_reload(live_server, page, routine):
+    sign_in(page, live_server.url, routine["patient"].user)
+    page.goto(f"{live_server.url}/app/today")
+    wait_ready(page)
+    page.get_by_role("button", name="Done: Dead bug").click()
+    page.get_by_role("status").filter(has_text="All synced").wait_for()
+    assert ExerciseLog.objects.filter(item=routine["items"][0], completed=True).count() == 1
+
+    page.reload()
+    wait_ready(page)
+    card = page.get_by_role("article", name="Dead bug")
+    assert card.get_by_text("Done", exact=True).is_visible()
+    assert card.get_by_role("button", name="Done: Dead bug").count() == 0
+    assert page.get_by_role("button", name="Done: Glute bridge").is_visible()
+
+
+def test_details_log_pain_difficulty_and_a_note(live_server, page, routine):
+    sign_in(page, live_server.url, routine["patient"].user)
+    page.goto(f"{live_server.url}/app/today")
+    wait_ready(page)
+    card = page.get_by_role("article", name="Glute bridge")
+    card.get_by_role("button", name="Details: Glute bridge").click()
+    card.get_by_label("Pain (0-10)").fill("3")
+    card.get_by_label("Difficulty (0-10)").fill("6")
+    card.get_by_label("Note").fill("Felt a pull on the left")
+    card.get_by_label("Sets done").fill("2")
+    screenshot(page, "app-today-details-desktop")
+    assert axe_serious_violations(page) == []
+    card.get_by_role("button", name="Save").click()
+    page.get_by_role("status").filter(has_text="All synced").wait_for()
+    log = ExerciseLog.objects.get(item=routine["items"][1])
+    assert (log.pain, log.difficulty, log.note, log.sets_done) == (
+        3,
+        6,
+        "Felt a pull on the left",
+        2,
+    )
+    assert card.get_by_text("Done", exact=True).is_visible()
+    page.get_by_role("heading", name="Glute bridge")  # still there
+
+
+def test_a_finished_day_says_so_and_other_days_are_a_tap_away(live_server, browser, routine):
+    context = browser.new_context(viewport={"width": 360, "height": 780})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, live_server.url, routine["patient"].user)
+        page.goto(f"{live_server.url}/app/today")
+        wait_ready(page)
+        page.get_by_role("button", name="Done: Dead bug").click()
+        page.get_by_role("button", name="Done: Glute bridge").click()
+        assert page.get_by_text("All done for this day. Well done!").is_visible()
+        page.get_by_role("status").filter(has_text="All synced").wait_for()
+        screenshot(page, "app-today-360")
+        assert axe_serious_violations(page) == []
+        heading = page.get_by_role("heading", level=1).inner_text()
+        page.get_by_role("link", name="Previous day").click()
+        wait_ready(page)
+        assert "date=" in page.url
+        assert page.get_by_role("heading", level=1).inner_text() != heading
+        assert page.get_by_role("button", name="Done: Dead bug").is_visible()
+    finally:
+        context.close()
