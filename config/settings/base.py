@@ -101,7 +101,6 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "patients.User"
-AUTHENTICATION_BACKENDS = ["patients.backends.EmailBackend"]
 # The email is unique among active accounts only (a partial unique constraint, see
 # patients.models.User), which Django's check cannot see; EmailBackend signs in by it.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
@@ -404,7 +403,8 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 # attempts are refused for LOGIN_LOCKOUT_MINUTES. The API's login has its own throttles.
 AUTHENTICATION_BACKENDS = [
     "config.web.lockouts.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Sign-in by the active account of an address (see patients.backends).
+    "patients.backends.EmailBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
