@@ -9,10 +9,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The browser fixtures set DJANGO_ALLOW_ASYNC_UNSAFE for this process (Playwright's
+# sync API runs an event loop); a production check run after them must not inherit it.
+NOT_INHERITED = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {
-        k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
-    }
+    base = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
