@@ -17,7 +17,7 @@ number for the same days shows the same number: `days_complete_rate` (complete d
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -120,47 +120,38 @@ def recent_day_statuses(
     """{patient id: [DayStatus of each of the patient's last `days` local dates, ending
     today in their own zone]} in two queries."""
     now = now or timezone.now()
+    return _day_statuses(patients, _recent_windows(patients, days, now), now)
+
+
+def recent_rates(
+    *, patients: Sequence[PatientRef], days: int, now: dt.datetime | None = None
+) -> dict[int, "AdherenceRates"]:
+    """{patient id: adherence_rates over their last `days` local dates} in two queries,
+    without a DayStatus per day: the patient list asks this for a page of patients."""
+    now = now or timezone.now()
+    return {
+        patient_id: _rates(zip(dates, scheduled, done, strict=True), today)
+        for patient_id, today, dates, scheduled, done, _ in _day_counts(
+            patients, _recent_windows(patients, days, now), now
+        )
+    }
+
+
+def _recent_windows(
+    patients: Sequence[PatientRef], days: int, now: dt.datetime
+) -> dict[int, Window]:
     windows = {}
     for patient in patients:
         today = local_today(patient.timezone, now)
         windows[patient.pk] = (today - dt.timedelta(days=days - 1), today)
-    return _day_statuses(patients, windows, now)
+    return windows
 
 
 def _day_statuses(
     patients: Sequence[PatientRef], windows: dict[int, Window], now: dt.datetime | None
 ) -> dict[int, list[DayStatus]]:
-    """Rows are read as tuples, not model instances: the clinician's patient list asks
-    for hundreds of patients per page, and building models dominated its cost."""
-    if not patients:
-        return {}
-    now = now or timezone.now()
-    ids = [patient.pk for patient in patients]
-    start = min(window[0] for window in windows.values())
-    end = max(window[1] for window in windows.values())
-    schedules_of, line_of_item = _schedules(ids, start, end)
-    tallies = _log_tallies(windows, line_of_item)
-    dates_of: dict[Window, list[dt.date]] = {}  # patients of one zone share a window
-
     result = {}
-    for patient in patients:
-        patient_id = patient.pk
-        window = windows[patient_id]
-        dates = dates_of.get(window)
-        if dates is None:
-            dates = dates_of[window] = list(date_range(*window))
-        today = local_today(patient.timezone, now)
-        scheduled = [0] * len(dates)
-        done = [0] * len(dates)
-        tally_of = tallies.get(patient_id, {})
-        for entry in schedules_of.get(patient_id, ()):
-            for index in scheduled_offsets(entry, dates[0], len(dates), today):
-                scheduled[index] += entry.times
-                tally = tally_of.get(dates[index])
-                if tally is not None:
-                    done_by_line = tally.done_by_line
-                    for line, times in entry.lines:
-                        done[index] += min(times, done_by_line.get(line, 0))
+    for patient_id, _, dates, scheduled, done, tally_of in _day_counts(patients, windows, now):
         statuses = []
         for index, day in enumerate(dates):
             tally = tally_of.get(day)
@@ -171,6 +162,46 @@ def _day_statuses(
                 statuses.append(DayStatus(day, scheduled[index], done[index], pain, True))
         result[patient_id] = statuses
     return result
+
+
+def _day_counts(
+    patients: Sequence[PatientRef], windows: dict[int, Window], now: dt.datetime | None
+) -> Iterator[tuple[int, dt.date, list[dt.date], list[int], list[int], dict[dt.date, _Tally]]]:
+    """(patient id, their today, the dates of their window, scheduled and done on each,
+    {date: logs tallied}) per patient, from two queries.
+
+    Rows are read as tuples, not model instances: the clinician's patient list asks
+    for hundreds of patients per page, and building models dominated its cost."""
+    if not patients:
+        return
+    now = now or timezone.now()
+    ids = [patient.pk for patient in patients]
+    start = min(window[0] for window in windows.values())
+    end = max(window[1] for window in windows.values())
+    schedules_of, line_of_item = _schedules(ids, start, end)
+    tallies = _log_tallies(windows, line_of_item)
+    dates_of: dict[Window, list[dt.date]] = {}  # patients of one zone share a window
+    no_logs: dict[dt.date, _Tally] = {}
+
+    for patient in patients:
+        patient_id = patient.pk
+        window = windows[patient_id]
+        dates = dates_of.get(window)
+        if dates is None:
+            dates = dates_of[window] = list(date_range(*window))
+        today = local_today(patient.timezone, now)
+        scheduled = [0] * len(dates)
+        done = [0] * len(dates)
+        tally_of = tallies.get(patient_id, no_logs)
+        for entry in schedules_of.get(patient_id, ()):
+            for index in scheduled_offsets(entry, dates[0], len(dates), today):
+                scheduled[index] += entry.times
+                tally = tally_of.get(dates[index])
+                if tally is not None:
+                    done_by_line = tally.done_by_line
+                    for line, times in entry.lines:
+                        done[index] += min(times, done_by_line.get(line, 0))
+        yield patient_id, today, dates, scheduled, done, tally_of
 
 
 def scheduled_offsets(
@@ -327,23 +358,26 @@ class AdherenceRates:
 NO_RATES = AdherenceRates(None, None)
 
 
-def _counts(day: DayStatus, today: dt.date) -> bool:
-    return day.scheduled > 0 and (day.date < today or day.done >= day.scheduled)
-
-
 def adherence_rates(days: Sequence[DayStatus], today: dt.date) -> AdherenceRates:
     """The one definition of adherence, used by every endpoint and page: see
     AdherenceRates."""
-    counted = complete = scheduled = done = 0
-    for day in days:
-        if _counts(day, today):
+    return _rates(((day.date, day.scheduled, day.done) for day in days), today)
+
+
+def _rates(days: Iterable[tuple[dt.date, int, int]], today: dt.date) -> AdherenceRates:
+    """adherence_rates over (date, scheduled, done) triples."""
+    counted = complete = scheduled_sum = done_sum = 0
+    for day, scheduled, done in days:
+        if scheduled and (day < today or done >= scheduled):  # a counted day
             counted += 1
-            scheduled += day.scheduled
-            done += day.done
-            complete += day.done >= day.scheduled
+            scheduled_sum += scheduled
+            done_sum += done
+            complete += done >= scheduled
     if not counted:
         return NO_RATES
-    return AdherenceRates(round(100 * complete / counted, 1), round(100 * done / scheduled, 1))
+    return AdherenceRates(
+        round(100 * complete / counted, 1), round(100 * done_sum / scheduled_sum, 1)
+    )
 
 
 def completion_rate(days: Sequence[DayStatus], today: dt.date) -> float | None:

@@ -26,7 +26,7 @@ from programs.adherence import (
     PatientRef,
     adherence_rates,
     day_statuses,
-    recent_day_statuses,
+    recent_rates,
 )
 from programs.models import (
     Alert,
@@ -159,10 +159,7 @@ def last_7_days_adherence(
     *, patients: Sequence[PatientRef], now: dt.datetime | None = None
 ) -> dict[int, AdherenceRates]:
     """{patient id: adherence rates of their last 7 local days} in two queries."""
-    statuses = recent_day_statuses(patients=patients, days=SUMMARY_DAYS, now=now)
-    return {
-        patient_id: adherence_rates(days, days[-1].date) for patient_id, days in statuses.items()
-    }
+    return recent_rates(patients=patients, days=SUMMARY_DAYS, now=now)
 
 
 def last_7_days_rates(

@@ -9,8 +9,11 @@ from programs.adherence import (
     _Program,
     _Schedule,
     _ScheduleLines,
+    adherence_rates,
     completion_rate,
     day_statuses,
+    recent_day_statuses,
+    recent_rates,
     scheduled_offsets,
     streaks,
 )
@@ -141,3 +144,25 @@ def test_several_pauses_in_the_window_neither_double_lines_nor_hide_days(program
     scheduled = [days[monday + dt.timedelta(days=n)].scheduled for n in range(7)]
     assert scheduled == [0, 0, 3, 3, 0, 3, 3]
     assert days[monday + dt.timedelta(days=3)].done == 1
+
+
+def test_recent_rates_equal_the_rates_of_the_recent_day_statuses(db):
+    """The patient list's shortcut gives what adherence_rates gives on the days."""
+    rng = random.Random(9)
+    patients = []
+    for zone in ("Europe/London", "Asia/Kolkata", "America/Los_Angeles"):
+        for _ in range(4):
+            patient = factories.PatientFactory(timezone=zone)
+            program = factories.ProgramFactory(
+                patient=patient, start_date=WEDNESDAY - dt.timedelta(days=rng.randint(0, 9))
+            )
+            for times in (1, 2):
+                item = factories.ProgramItemFactory(program=program, times_per_day=times)
+                for n in range(9):
+                    for _ in range(rng.randint(0, times)):
+                        factories.ExerciseLogFactory(item=item, date=WEDNESDAY - dt.timedelta(n))
+            patients.append(patient)
+    statuses = recent_day_statuses(patients=patients, days=7, now=NOON_UTC)
+    expected = {pk: adherence_rates(days, days[-1].date) for pk, days in statuses.items()}
+    assert recent_rates(patients=patients, days=7, now=NOON_UTC) == expected
+    assert len({rates.items_done_rate for rates in expected.values()}) > 3
