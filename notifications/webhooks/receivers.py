@@ -1,7 +1,7 @@
 """From the lower apps' signals to webhook outbox rows (inside their transaction)."""
 
 from notifications.webhooks.models import WebhookEvent
-from notifications.webhooks.outbox import webhook_event_emit
+from notifications.webhooks.outbox import webhook_event_emit, webhook_events_emit
 from patients.signals import patient_activated
 from programs import signals
 
@@ -59,12 +59,10 @@ def _alert_data(alert) -> dict:
 
 
 def _on_alerts_opened(sender, alerts, **kwargs):
-    for alert in alerts:
-        webhook_event_emit(
-            clinic_id=alert.clinic_id,
-            event_type=WebhookEvent.ALERT_OPENED,
-            data=_alert_data(alert),
-        )
+    webhook_events_emit(
+        event_type=WebhookEvent.ALERT_OPENED,
+        events=[(alert.clinic_id, _alert_data(alert)) for alert in alerts],
+    )
 
 
 def _on_alert_resolved(sender, alert, **kwargs):
