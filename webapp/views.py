@@ -84,7 +84,6 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "start_url": "/app/",
         "scope": "/app/",
         "display": "standalone",
-        "orientation": "portrait",
         "theme_color": THEME_COLOUR,
         "background_color": BACKGROUND_COLOUR,
         "lang": "en",

@@ -49,6 +49,7 @@ def test_progress_shows_the_apis_streak_rates_calendar_and_pain(live_server, bro
         pain = page.get_by_role("list", name="Pain over the last 30 days").locator("li")
         assert pain.count() == len(expected["pain"]) == 5
         screenshot(page, "app-progress-360")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
         assert axe_serious_violations(page) == []
     finally:
         context.close()

@@ -34,7 +34,8 @@ def test_done_is_saved_and_still_done_after_a_reload(live_server, page, routine)
     sign_in(page, live_server.url, routine["patient"].user)
     page.goto(f"{live_server.url}/app/today")
     wait_ready(page)
-    page.get_by_role("button", name="Done: Dead bug").click()
+    with page.expect_response("**/api/v1/me/logs"):
+        page.get_by_role("button", name="Done: Dead bug").click()
     page.get_by_role("status").filter(has_text="All synced").wait_for()
     assert ExerciseLog.objects.filter(item=routine["items"][0], completed=True).count() == 1
 
@@ -58,7 +59,8 @@ def test_details_log_pain_difficulty_and_a_note(live_server, page, routine):
     card.get_by_label("Sets done").fill("2")
     screenshot(page, "app-today-details-desktop")
     assert axe_serious_violations(page) == []
-    card.get_by_role("button", name="Save").click()
+    with page.expect_response("**/api/v1/me/logs"):
+        card.get_by_role("button", name="Save").click()
     page.get_by_role("status").filter(has_text="All synced").wait_for()
     log = ExerciseLog.objects.get(item=routine["items"][1])
     assert (log.pain, log.difficulty, log.note, log.sets_done) == (
@@ -81,9 +83,14 @@ def test_a_finished_day_says_so_and_other_days_are_a_tap_away(live_server, brows
         wait_ready(page)
         page.get_by_role("button", name="Done: Dead bug").click()
         page.get_by_role("button", name="Done: Glute bridge").click()
-        assert page.get_by_text("All done for this day. Well done!").is_visible()
-        page.get_by_role("status").filter(has_text="All synced").wait_for()
+        page.get_by_text("All done for this day. Well done!").wait_for()
+        page.wait_for_function(
+            "() => document.querySelector('#sync-status').textContent === 'All synced'"
+            " && document.querySelectorAll('article.is-done').length === 2"
+        )
         screenshot(page, "app-today-360")
+        # Nothing scrolls sideways at 360 px (and so at 200% zoom of a 720 px window).
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
         assert axe_serious_violations(page) == []
         heading = page.get_by_role("heading", level=1).inner_text()
         page.get_by_role("link", name="Previous day").click()

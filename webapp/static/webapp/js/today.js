@@ -84,7 +84,7 @@ function fillCard(card, item, date, pending) {
   );
   const form = slot(card, "form");
   for (const label of form.querySelectorAll("label[data-for]")) {
-    const input = form.elements[label.dataset.for === "sets" ? "sets_done" : label.dataset.for === "reps" ? "reps_done" : label.dataset.for];
+    const input = form.elements[label.dataset.for];
     input.id = `item-${item.id}-${label.dataset.for}`;
     label.htmlFor = input.id;
     const hint = form.querySelector(`[data-hint="${label.dataset.for}"]`);
@@ -115,7 +115,8 @@ function updateCard(root, item, date, pending) {
   doneState.textContent = t("done");
   show(doneState, done);
   show(slot(root, "done"), !done);
-  root.querySelector("article")?.classList.toggle("is-done", done);
+  const article = root instanceof Element && root.matches("article") ? root : root.querySelector("article");
+  article.classList.toggle("is-done", done);
   return done;
 }
 
