@@ -2,7 +2,7 @@
 transaction, handed to Celery only once that transaction commits."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -24,26 +24,35 @@ def _enqueue(message_ids: list[int]) -> None:
 def webhook_event_emit(
     *, clinic_id: int, event_type: str, data: Mapping[str, Any]
 ) -> list[WebhookMessage]:
-    """Outbox rows for every active endpoint of the clinic that wants `event_type`:
-    one query to find them and one INSERT. Nothing is sent before commit, and a
-    rolled-back change leaves no row and sends nothing."""
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(clinic_id=clinic_id, active=True)
-        .only("id", "events")
+    return webhook_events_emit(events=[(clinic_id, event_type, data)])
+
+
+def webhook_events_emit(
+    *, events: Sequence[tuple[int, str, Mapping[str, Any]]]
+) -> list[WebhookMessage]:
+    """Outbox rows for each (clinic id, event type, data): one per active endpoint of
+    that clinic that wants the type. One query finds the endpoints and one INSERT
+    writes the rows, however many events and clinics. Nothing is sent before commit,
+    and a rolled-back change leaves no row and sends nothing."""
+    if not events:
+        return []
+    endpoints_of: dict[int, list[WebhookEndpoint]] = {}
+    for endpoint in (
+        WebhookEndpoint.objects.filter(
+            clinic_id__in={clinic_id for clinic_id, _, _ in events}, active=True
+        )
+        .only("id", "clinic_id", "events")
         .order_by("id")
-        if event_type in endpoint.events
-    ]
-    if not endpoints:
+    ):
+        endpoints_of.setdefault(endpoint.clinic_id, []).append(endpoint)
+    if not endpoints_of:
         return []
     now = timezone.now()
-    payload = {
-        "type": event_type,
-        "timestamp": now.isoformat().replace("+00:00", "Z"),
-        "data": {"clinic_id": clinic_id, **data},
-    }
-    messages = WebhookMessage.objects.bulk_create(
-        [
+    stamp = now.isoformat().replace("+00:00", "Z")
+    rows = []
+    for clinic_id, event_type, data in events:
+        payload = {"type": event_type, "timestamp": stamp, "data": {"clinic_id": clinic_id, **data}}
+        rows += [
             WebhookMessage(
                 endpoint_id=endpoint.pk,
                 msg_id=_msg_id(),
@@ -51,9 +60,12 @@ def webhook_event_emit(
                 payload=payload,
                 next_attempt_at=now,
             )
-            for endpoint in endpoints
+            for endpoint in endpoints_of.get(clinic_id, ())
+            if event_type in endpoint.events
         ]
-    )
+    if not rows:
+        return []
+    messages = WebhookMessage.objects.bulk_create(rows)
     ids = [message.pk for message in messages]
     if None in ids:  # backends that return no ids from a bulk INSERT
         ids = list(
