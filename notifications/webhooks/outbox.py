@@ -2,7 +2,7 @@
 transaction, handed to Celery only once that transaction commits."""
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -24,51 +24,48 @@ def _enqueue(message_ids: list[int]) -> None:
 def webhook_event_emit(
     *, clinic_id: int, event_type: str, data: Mapping[str, Any]
 ) -> list[WebhookMessage]:
-    """Outbox rows for one event: see webhook_events_emit."""
-    return webhook_events_emit(event_type=event_type, events=[(clinic_id, data)])
+    return webhook_events_emit(events=[(clinic_id, event_type, data)])
 
 
 def webhook_events_emit(
-    *, event_type: str, events: Iterable[tuple[int, Mapping[str, Any]]]
+    *, events: Sequence[tuple[int, str, Mapping[str, Any]]]
 ) -> list[WebhookMessage]:
-    """Outbox rows for every active endpoint of each event's clinic that wants
-    `event_type`: one query to find the endpoints of all the clinics and one INSERT,
-    however many events (a daily alert pass opens hundreds at once). Nothing is sent
-    before commit, and a rolled-back change leaves no row and sends nothing."""
-    events = list(events)
+    """Outbox rows for each (clinic id, event type, data): one per active endpoint of
+    that clinic that wants the type. One query finds the endpoints and one INSERT
+    writes the rows, however many events and clinics. Nothing is sent before commit,
+    and a rolled-back change leaves no row and sends nothing."""
     if not events:
         return []
-    by_clinic: dict[int, list[WebhookEndpoint]] = {}
+    endpoints_of: dict[int, list[WebhookEndpoint]] = {}
     for endpoint in (
         WebhookEndpoint.objects.filter(
-            clinic_id__in={clinic_id for clinic_id, _ in events}, active=True
+            clinic_id__in={clinic_id for clinic_id, _, _ in events}, active=True
         )
         .only("id", "clinic_id", "events")
         .order_by("id")
     ):
-        if event_type in endpoint.events:
-            by_clinic.setdefault(endpoint.clinic_id, []).append(endpoint)
-    if not by_clinic:
+        endpoints_of.setdefault(endpoint.clinic_id, []).append(endpoint)
+    if not endpoints_of:
         return []
     now = timezone.now()
-    timestamp = now.isoformat().replace("+00:00", "Z")
-    messages = WebhookMessage.objects.bulk_create(
-        [
+    stamp = now.isoformat().replace("+00:00", "Z")
+    rows = []
+    for clinic_id, event_type, data in events:
+        payload = {"type": event_type, "timestamp": stamp, "data": {"clinic_id": clinic_id, **data}}
+        rows += [
             WebhookMessage(
                 endpoint_id=endpoint.pk,
                 msg_id=_msg_id(),
                 event_type=event_type,
-                payload={
-                    "type": event_type,
-                    "timestamp": timestamp,
-                    "data": {"clinic_id": clinic_id, **data},
-                },
+                payload=payload,
                 next_attempt_at=now,
             )
-            for clinic_id, data in events
-            for endpoint in by_clinic.get(clinic_id, [])
+            for endpoint in endpoints_of.get(clinic_id, ())
+            if event_type in endpoint.events
         ]
-    )
+    if not rows:
+        return []
+    messages = WebhookMessage.objects.bulk_create(rows)
     ids = [message.pk for message in messages]
     if None in ids:  # backends that return no ids from a bulk INSERT
         ids = list(

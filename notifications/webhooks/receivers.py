@@ -39,19 +39,37 @@ def _on_program_updated(sender, program, change, **kwargs):
     )
 
 
-def _on_logs_created(sender, patient, logs, **kwargs):
+def _on_logs_created(sender, patient, logs, rtm_reached=(), **kwargs):
+    """One log.created per upload, and the RTM tiers it crossed, in one write."""
     dates = sorted({log.date for log in logs})
-    webhook_event_emit(
-        clinic_id=patient.clinic_id,
-        event_type=WebhookEvent.LOG_CREATED,
-        data={
-            "patient_id": patient.pk,
-            "count": len(logs),
-            "log_ids": [str(log.pk) for log in logs],
-            "from_date": dates[0].isoformat(),
-            "to_date": dates[-1].isoformat(),
-        },
-    )
+    events = [
+        (
+            patient.clinic_id,
+            WebhookEvent.LOG_CREATED,
+            {
+                "patient_id": patient.pk,
+                "count": len(logs),
+                "log_ids": [str(log.pk) for log in logs],
+                "from_date": dates[0].isoformat(),
+                "to_date": dates[-1].isoformat(),
+            },
+        )
+    ]
+    events += [
+        (
+            patient.clinic_id,
+            WebhookEvent.RTM_THRESHOLD_REACHED,
+            {
+                "patient_id": patient.pk,
+                "tier": reached["tier"],
+                "period_start": reached["period_start"].isoformat(),
+                "period_end": reached["period_end"].isoformat(),
+                "data_days": reached["data_days"],
+            },
+        )
+        for reached in rtm_reached
+    ]
+    webhook_events_emit(events=events)
 
 
 def _alert_data(alert) -> dict:
@@ -60,28 +78,15 @@ def _alert_data(alert) -> dict:
 
 def _on_alerts_opened(sender, alerts, **kwargs):
     webhook_events_emit(
-        event_type=WebhookEvent.ALERT_OPENED,
-        events=[(alert.clinic_id, _alert_data(alert)) for alert in alerts],
+        events=[
+            (alert.clinic_id, WebhookEvent.ALERT_OPENED, _alert_data(alert)) for alert in alerts
+        ]
     )
 
 
 def _on_alert_resolved(sender, alert, **kwargs):
     webhook_event_emit(
         clinic_id=alert.clinic_id, event_type=WebhookEvent.ALERT_RESOLVED, data=_alert_data(alert)
-    )
-
-
-def _on_rtm_threshold(sender, patient, tier, period_start, period_end, data_days, **kwargs):
-    webhook_event_emit(
-        clinic_id=patient.clinic_id,
-        event_type=WebhookEvent.RTM_THRESHOLD_REACHED,
-        data={
-            "patient_id": patient.pk,
-            "tier": tier,
-            "period_start": period_start.isoformat(),
-            "period_end": period_end.isoformat(),
-            "data_days": data_days,
-        },
     )
 
 
@@ -93,4 +98,3 @@ def connect() -> None:
     signals.logs_created.connect(_on_logs_created, dispatch_uid=f"{uid}.logs")
     signals.alerts_opened.connect(_on_alerts_opened, dispatch_uid=f"{uid}.alerts_opened")
     signals.alert_resolved.connect(_on_alert_resolved, dispatch_uid=f"{uid}.alert_resolved")
-    signals.rtm_threshold_reached.connect(_on_rtm_threshold, dispatch_uid=f"{uid}.rtm")

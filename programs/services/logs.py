@@ -148,8 +148,12 @@ def log_batch_ingest(
             result.created = len(result.created_logs)
             alerts_raise_high_pain(logs=result.created_logs, clinic_id=patient.clinic_id)
             today_cache_bump(patient_ids=[patient.pk])
-            logs_created.send(sender=ExerciseLog, patient=patient, logs=result.created_logs)
-            rtm_thresholds_check(patient=patient, logs=result.created_logs)
+            logs_created.send(
+                sender=ExerciseLog,
+                patient=patient,
+                logs=result.created_logs,
+                rtm_reached=rtm_thresholds_check(patient=patient, logs=result.created_logs),
+            )
     return result
 
 

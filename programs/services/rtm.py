@@ -13,7 +13,6 @@ from django.db.models import Count, Q
 from patients.models import Patient
 from patients.timezones import local_today
 from programs.models import ExerciseLog
-from programs.signals import rtm_threshold_reached
 
 PERIOD_DAYS = 30
 TIERS = ((2, "2-15"), (16, "16+"))
@@ -27,8 +26,8 @@ def rtm_period(*, patient: Patient, day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def rtm_thresholds_check(*, patient: Patient, logs: Sequence[ExerciseLog]) -> list[dict]:
-    """Call inside the transaction that just stored `logs`: sends
-    `rtm_threshold_reached` for each tier a period crossed with them, in one query.
+    """Call inside the transaction that just stored `logs`: the tiers a period
+    crossed with them ([{tier, period_start, period_end, data_days}]), in one query.
 
     The caller holds the patient's row lock, so two uploads cannot both cross."""
     if not logs:
@@ -58,5 +57,4 @@ def rtm_thresholds_check(*, patient: Patient, logs: Sequence[ExerciseLog]) -> li
                     "data_days": now_count,
                 }
                 reached.append(event)
-                rtm_threshold_reached.send(sender=Patient, patient=patient, **event)
     return reached
