@@ -448,6 +448,8 @@ def test_activation_alerts_and_program_edits_emit_their_events(
         mock.patch.object(tasks.deliver_webhooks, "delay"),
         django_capture_on_commit_callbacks(execute=True),
     ):
+        patient.user.set_unusable_password()  # invited, not yet activated
+        patient.user.save(update_fields=["password"])
         code = activation_code_issue(patient=patient)
         activation_code_redeem(code=code, password="a long enough passphrase 42")
         program = assign(patient)
