@@ -200,6 +200,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.problem_details_postprocess",
+        "programs.api.schema_rules.program_rules_postprocess",
     ],
 }
 
