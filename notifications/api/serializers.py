@@ -21,10 +21,15 @@ class DeviceInputSerializer(StrictSerializer):
         min_length=8,
         max_length=2048,
         trim_whitespace=True,
-        help_text="FCM registration token, APNs device token, or the Web Push endpoint URL.",
+        help_text=(
+            "fcm: the registration token (letters, digits and - _ : . only); apns: the "
+            "device token in hexadecimal; webpush: the subscription's https endpoint URL."
+        ),
     )
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    keys = WebPushKeysSerializer(required=False, help_text="Web Push only: the browser's keys.")
+    keys = WebPushKeysSerializer(
+        required=False, help_text="Required for webpush, refused for the other platforms."
+    )
 
     def validate(self, attrs):
         platform = attrs["platform"]
