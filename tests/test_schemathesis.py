@@ -20,7 +20,7 @@ from tests import factories
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "tests" / "schemathesis.toml"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
-EXAMPLES = "3"
+EXAMPLES = "2"
 
 
 def _summary(output: str) -> str:
