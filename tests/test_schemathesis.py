@@ -24,8 +24,11 @@ EXAMPLES = "2"
 
 
 def _summary(output: str) -> str:
-    lines = [line.strip("= ") for line in output.splitlines() if line.startswith("=")]
-    return lines[-1] if lines else output[-500:]
+    """schemathesis' count of test cases and its closing line."""
+    lines = output.splitlines()
+    cases = [lines[i + 1].strip() for i, line in enumerate(lines[:-1]) if line == "Test cases:"]
+    closing = [line.strip("= ") for line in lines if line.startswith("=")]
+    return "; ".join(cases[-1:] + closing[-1:]) or output[-500:]
 
 
 @pytest.mark.slow
