@@ -93,6 +93,15 @@ NAME_PATTERN = _visible(_NAME_FORBIDDEN)
 FREE_TEXT_PATTERN = _visible(_TEXT_FORBIDDEN)
 
 
+OWN_PATTERN_FIELDS = (
+    serializers.SlugField,
+    serializers.RegexField,
+    serializers.EmailField,
+    serializers.URLField,
+    serializers.IPAddressField,
+)
+
+
 class StrictCharFieldExtension(OpenApiSerializerFieldExtension):
     """Request strings carry the control-character rule of config.api.strict."""
 
@@ -101,7 +110,10 @@ class StrictCharFieldExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        if direction != "request" or {"pattern", "enum", "format"} & set(schema):
+        # Fields with a pattern or format of their own already exclude those characters.
+        if direction != "request" or isinstance(self.target, OWN_PATTERN_FIELDS):
+            return schema
+        if {"pattern", "enum", "format"} & set(schema):
             return schema
         free_text = isinstance(self.target, FreeTextField)
         return {**schema, "pattern": FREE_TEXT_PATTERN if free_text else NAME_PATTERN}

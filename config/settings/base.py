@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.problem_details_postprocess",
+        "programs.api.schema_rules.program_rules_postprocess",
     ],
     "ENUM_NAME_OVERRIDES": {"WebhookEventEnum": "notifications.webhooks.models.WebhookEvent"},
 }

@@ -23,12 +23,15 @@ class DeviceInputSerializer(StrictSerializer):
         max_length=2048,
         trim_whitespace=True,
         help_text=(
-            "FCM registration token, APNs device token, or the Web Push endpoint URL "
-            "(https, on a known push service: WEBPUSH_ALLOWED_HOSTS)."
+            "fcm: the registration token (letters, digits and - _ : . only); apns: the "
+            "device token in hexadecimal; webpush: the subscription's https endpoint URL "
+            "on a known push service (WEBPUSH_ALLOWED_HOSTS)."
         ),
     )
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    keys = WebPushKeysSerializer(required=False, help_text="Web Push only: the browser's keys.")
+    keys = WebPushKeysSerializer(
+        required=False, help_text="Required for webpush, refused for the other platforms."
+    )
 
     def validate(self, attrs):
         platform = attrs["platform"]

@@ -119,7 +119,9 @@ class PatientCreatedSerializer(PatientDetailOutSerializer):
 class PatientInSerializer(StrictSerializer):
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
-    email = serializers.EmailField(max_length=254)
+    email = serializers.EmailField(
+        max_length=254, help_text="Unique: no other account may already use it."
+    )
     timezone = TimeZoneNameField()
     primary_clinician = serializers.IntegerField(
         required=False,

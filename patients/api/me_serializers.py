@@ -38,7 +38,9 @@ class ClinicSerializer(serializers.Serializer):
 
 class QuietHoursSerializer(StrictSerializer):
     start = ClockTimeField(help_text="Local time quiet hours begin (HH:MM).")
-    end = ClockTimeField(help_text="Local time they end (HH:MM); may be past midnight.")
+    end = ClockTimeField(
+        help_text="Local time they end (HH:MM); may be past midnight; must differ from start."
+    )
 
     def validate(self, attrs):
         if attrs["start"] == attrs["end"]:

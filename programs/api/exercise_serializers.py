@@ -96,7 +96,9 @@ def _unique(values: list) -> list:
 class ExerciseInSerializer(StrictSerializer):
     """A clinic-private exercise. `slug` is set on create and cannot change."""
 
-    slug = serializers.SlugField(max_length=100)
+    slug = serializers.SlugField(
+        max_length=100, help_text="Unique: no other exercise of the library may have it."
+    )
     name = serializers.CharField(max_length=200)
     category = serializers.ChoiceField(choices=Category.choices)
     body_regions = _choice_list(Region.choices)

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
 
 from programs.models import Alert, Category, Driver, Equipment, Exercise, Region
 
@@ -40,6 +41,11 @@ class ExerciseFilter(django_filters.FilterSet):
         return queryset
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number (the schema says integer, not number)."""
+
+
 class AlertFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Alert.Kind.choices)
     status = django_filters.ChoiceFilter(
@@ -47,7 +53,7 @@ class AlertFilter(django_filters.FilterSet):
         empty_label=None,
         help_text="Defaults to open.",
     )
-    patient = django_filters.NumberFilter(
+    patient = IdFilter(
         field_name="patient_id",
         min_value=1,
         max_value=2**63 - 1,
