@@ -10,9 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {
-        k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
-    }
+    # DJANGO_ALLOW_ASYNC_UNSAFE comes from the browser fixture of this same test run.
+    hidden = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in hidden}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -95,7 +95,13 @@ PUBLIC_KEY = "insecure-local-only-key-set-SECRET_KEY-in-production"
 
 
 def local_settings(tmp_path, **env: str) -> tuple[str, str]:
-    hidden = {"DEBUG", "DJANGO_ENV", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
+    hidden = {
+        "DEBUG",
+        "DJANGO_ENV",
+        "DJANGO_SETTINGS_MODULE",
+        "SECRET_KEY",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     base = {k: v for k, v in os.environ.items() if k not in hidden}
     result = subprocess.run(
         [
