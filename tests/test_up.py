@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT = 120
+START_TIMEOUT = 240  # a first run also collects the static files (DEBUG is off)
 STOP_TIMEOUT = 40
 
 
