@@ -65,8 +65,11 @@ def problem_details_postprocess(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code, response in responses.items():
                 content = response.get("content")
-                if code[:1] in {"4", "5"} and content and "application/json" in content:
-                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+                if code[:1] in {"4", "5"} and content:
+                    # Errors are problem details whatever the operation's own media
+                    # types (a FHIR or CSV endpoint's errors too).
+                    schema = content.get(PROBLEM_MEDIA_TYPE) or content.get("application/json")
+                    response["content"] = {PROBLEM_MEDIA_TYPE: schema or {"schema": PROBLEM_REF}}
             extra = dict(BODY_ERRORS) if "requestBody" in operation else {}
             names = {parameter.get("name") for parameter in operation.get("parameters", [])}
             if "page" in names:

@@ -116,7 +116,8 @@ class AdherenceCsvView(CsvView):
                 "to", dt.date, description="Last local date; default today (clinic's zone)."
             ),
         ],
-        responses={**CSV_RESPONSE, **problems(400, 401, 403)},
+        # 404: a `format` the endpoint cannot render.
+        responses={**CSV_RESPONSE, **problems(400, 401, 403, 404)},
     )
     def get(self, request):
         start, end = _range(request, local_today(self.clinician.timezone))

@@ -158,8 +158,9 @@ def test_a_clinician_who_is_not_owner_cannot_change_the_rule(client, staff):
     assert not staff.clinic.require_two_factor
 
 
-def test_password_reset_by_email(client, staff):
-    response = client.post("/clinic/password-reset/", {"email": staff.user.email})
+def test_password_reset_by_email(client, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/clinic/password-reset/", {"email": staff.user.email})
     assert response.status_code == 302
     (message,) = mail.outbox
     link = re.search(r"https?://[^/]+(/clinic/reset/\S+/)", message.body).group(1)

@@ -77,7 +77,9 @@ def program(patient):
     return program
 
 
-def test_pausing_and_resuming_in_the_admin_writes_the_pause_range(admin_client, program):
+def test_pausing_and_resuming_in_the_admin_writes_the_pause_range(
+    admin_client, admin_user, program
+):
     response = change_status(admin_client, program, "paused")
     assert response.status_code == 302, response.content.decode()[:2000]
     program.refresh_from_db()
@@ -85,6 +87,7 @@ def test_pausing_and_resuming_in_the_admin_writes_the_pause_range(admin_client, 
     assert list(ProgramPause.objects.values_list("start", "end")) == [(WEDNESDAY, None)]
 
     with time_machine.travel(NOW + dt.timedelta(days=3), tick=False):
+        admin_client.force_login(admin_user)  # a staff session lasts hours, not days
         assert change_status(admin_client, program, "active").status_code == 302
     program.refresh_from_db()
     assert program.status == "active"

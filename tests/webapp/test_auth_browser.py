@@ -35,6 +35,9 @@ def test_the_invite_link_fills_the_code_and_start_lands_on_today(live_server, pa
 
 
 def test_a_weak_password_is_refused_beside_the_field(live_server, page, routine):
+    user = routine["patient"].user
+    user.set_unusable_password()  # invited, not yet activated
+    user.save(update_fields=["password"])
     code = activation_code_issue(patient=routine["patient"])
     page.goto(f"{live_server.url}/app/activate")
     page.get_by_label("Invite code").fill(code)

@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PUBLIC_KEY = (
     "BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U"
 )
-ENDPOINT = "https://push.example.net/wpush/v2/subscription-0123456789"
+# A Chrome subscription lives on FCM, one of the accepted push services.
+ENDPOINT = "https://fcm.googleapis.com/fcm/send/subscription-0123456789"
 P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
 AUTH = "tBHItJI5svbpez7KI4CCXg"
 
@@ -41,7 +42,19 @@ PUSH_SERVICE_STUB = f"""
 
 
 @pytest.fixture
-def webpush_server(settings):
+def webpush_server(settings, monkeypatch):
+    # This machine has no DNS: the push service's name resolves to a public address
+    # here, every other name as usual.
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host == "fcm.googleapis.com":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("142.250.0.10", port))]
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     settings.VAPID_PUBLIC_KEY = PUBLIC_KEY
     settings.VAPID_PRIVATE_KEY = "a-private-key"
     settings.VAPID_CLAIMS_SUBJECT = "mailto:ops@hep.example"
