@@ -124,13 +124,25 @@ export function createSyncQueue({
     }
   }
 
-  // One sync at a time; a call while one runs waits for that one.
+  // One sync at a time. A call while one runs waits for that one, and makes it look
+  // at the queue once more before it ends: a log stored just after the running sync
+  // last read the queue would otherwise wait for the next trigger.
+  let again = false;
   function flush() {
-    if (!running) {
-      running = sendAll().finally(() => {
-        running = null;
-      });
+    if (running) {
+      again = true;
+      return running;
     }
+    running = (async () => {
+      let result;
+      do {
+        again = false;
+        result = await sendAll();
+      } while (again && result.outcome === "synced");
+      return result;
+    })().finally(() => {
+      running = null;
+    });
     return running;
   }
 
