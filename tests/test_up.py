@@ -119,7 +119,8 @@ def test_a_closed_terminal_sighup_stops_everything_and_a_4xx_is_logged_once(tmp_
         try:
             deadline = time.monotonic() + START_TIMEOUT
             while time.monotonic() < deadline and process.poll() is None:
-                if "Press Ctrl-C to stop." in log.read_text():
+                # The banner can come before gunicorn's worker has booted.
+                if healthz(port) == 200 and "Press Ctrl-C to stop." in log.read_text():
                     break
                 time.sleep(0.5)
             assert healthz(port) == 200, log.read_text()[-3000:]
