@@ -117,7 +117,7 @@ def browser_context(browser):
 @pytest.fixture
 def page(browser_context):
     page = browser_context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     yield page
     page.close()
 

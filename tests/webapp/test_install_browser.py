@@ -34,7 +34,7 @@ def test_chromium_reports_no_installability_error(live_server, browser, routine,
         )
         try:
             page = context.new_page()
-            page.set_default_timeout(10_000)
+            page.set_default_timeout(20_000)
             sign_in(page, live_server.url, routine["patient"].user)
             page.goto(f"{live_server.url}/app/")
             wait_ready(page)

@@ -30,7 +30,7 @@ def test_progress_shows_the_apis_streak_rates_calendar_and_pain(live_server, bro
     assert expected["current_streak"] == 3
     context = browser.new_context(viewport={"width": 360, "height": 780})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     try:
         sign_in(page, live_server.url, routine["patient"].user)
         page.goto(f"{live_server.url}/app/progress")
@@ -61,7 +61,7 @@ def test_settings_save_reminder_time_quiet_hours_and_the_devices_time_zone(
     patient = routine["patient"]
     context = browser.new_context(timezone_id="America/Chicago")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     try:
         sign_in(page, live_server.url, patient.user)
         page.goto(f"{live_server.url}/app/settings")

@@ -72,7 +72,7 @@ def test_turning_on_push_registers_this_browser_as_a_webpush_device(
     context.grant_permissions(["notifications"], origin=live_server.url)
     context.add_init_script(PUSH_SERVICE_STUB)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     try:
         sign_in(page, live_server.url, patient.user)
         page.goto(f"{live_server.url}/app/settings")

@@ -76,7 +76,7 @@ def test_details_log_pain_difficulty_and_a_note(live_server, page, routine):
 def test_a_finished_day_says_so_and_other_days_are_a_tap_away(live_server, browser, routine):
     context = browser.new_context(viewport={"width": 360, "height": 780})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     try:
         sign_in(page, live_server.url, routine["patient"].user)
         page.goto(f"{live_server.url}/app/today")
