@@ -1,8 +1,8 @@
 """Demo data for `manage.py up --demo`: a clinic, a clinician and three patients in
 different time zones, each with a program and four weeks of logs, plus one invited
-patient who has not activated. Maya logs steadily, Tom reported pain 8 yesterday
-(an open high-pain alert with his note), Lucia stopped logging five days ago, so
-every console screen has something to show. Idempotent."""
+patient who has not activated. Maya logs steadily, Tom reported pain 8 on his last
+logged day (an open high-pain alert with his note), Lucia stopped logging five days
+ago, so every console screen has something to show. Idempotent."""
 
 import datetime as dt
 import uuid
@@ -90,11 +90,21 @@ def _program_from_template(
     )
 
 
-def _pain(history: str, offset: int, line: int) -> int:
-    """Pain that eases over the weeks; Tom's flares to 8 on his last day."""
-    if history == "flare" and offset == 1:
-        return 8 if line == 0 else 6
+def _pain(offset: int, line: int) -> int:
+    """Pain that eases over the weeks."""
     return max(1, 5 - (HISTORY_DAYS - offset) // 7 + line % 2)
+
+
+def _flare(logs: list[ExerciseLog]) -> None:
+    """Tom's last logged day: pain 8 on its first exercise, with his note, and 6 on the
+    rest. The last logged day is whichever recent day his protocol scheduled, so the
+    alert exists whatever weekday the demo is created on."""
+    last_day = max(log.date for log in logs)
+    flare_day = [log for log in logs if log.date == last_day]
+    for log in flare_day:
+        log.pain = 6
+    flare_day[0].pain = 8
+    flare_day[0].note = FLARE_NOTE
 
 
 def _done(history: str, offset: int, line: int) -> bool:
@@ -131,12 +141,13 @@ def _history_of_logs(patient: Patient, program: Program, today: dt.date, history
                         reps_done=item.reps,
                         hold_seconds_done=item.hold_seconds,
                         duration_seconds_done=item.duration_seconds,
-                        pain=_pain(history, offset, n),
+                        pain=_pain(offset, n),
                         difficulty=4,
-                        note=FLARE_NOTE if history == "flare" and offset == 1 and n == 0 else "",
                         performed_at=timezone.now() - dt.timedelta(days=offset),
                     )
                 )
+    if history == "flare":
+        _flare(logs)
     ExerciseLog.objects.bulk_create(logs)
     return logs
 

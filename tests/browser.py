@@ -26,6 +26,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    # Notifications stay in the browser's own notification centre, never the desktop's
+    # (there is none on a CI machine), so a test can read them back.
+    "--disable-features=NativeNotifications,SystemNotifications",
 ]
 
 

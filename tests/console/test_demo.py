@@ -1,6 +1,9 @@
 """`up --demo` gives every console screen something to show."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -13,7 +16,17 @@ from programs.models import Alert, ExerciseLog
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_history_an_open_high_pain_alert_and_a_quiet_patient(client):
+# One morning of each weekday: every protocol schedules some lines only on some days.
+WEEK = [dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC) + dt.timedelta(days=n) for n in range(7)]
+
+
+@pytest.fixture(params=WEEK, ids=lambda moment: moment.strftime("%A"))
+def weekday(request):
+    with time_machine.travel(request.param, tick=False):
+        yield request.param
+
+
+def test_demo_has_history_an_open_high_pain_alert_and_a_quiet_patient(client, weekday):
     call_command("load_library", verbosity=0)
     logins = demo_create()
     tom = Patient.objects.get(user__email="tom@demo.hep.example")

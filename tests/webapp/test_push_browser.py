@@ -40,6 +40,19 @@ PUSH_SERVICE_STUB = f"""
 }})();
 """
 
+RECORD_SHOW_NOTIFICATION = """() => {
+  self.shownLog = [];
+  const show = ServiceWorkerRegistration.prototype.showNotification;
+  ServiceWorkerRegistration.prototype.showNotification = function (title, options) {
+    const entry = { title, body: options.body, url: options.data.url, outcome: "pending" };
+    self.shownLog.push(entry);
+    return show.call(this, title, options).then(
+      (value) => { entry.outcome = "shown"; return value; },
+      (error) => { entry.outcome = String(error); throw error; },
+    );
+  };
+}"""
+
 
 @pytest.fixture
 def webpush_server(settings, monkeypatch):
@@ -129,6 +142,10 @@ def test_a_push_shows_the_reminder_and_its_tap_opens_today(
         "url": "https://hep.example/app/today?date=2026-12-01",
         "kind": "reminder",
     }
+    # What the worker asks the browser to show, and whether the browser showed it: a
+    # failure then says which side of showNotification went wrong.
+    worker = browser_context.service_workers[0]
+    worker.evaluate(RECORD_SHOW_NOTIFICATION)
     cdp.send(
         "ServiceWorker.deliverPushMessage",
         {
@@ -137,25 +154,23 @@ def test_a_push_shows_the_reminder_and_its_tap_opens_today(
             "data": json.dumps(payload),
         },
     )
-    count = "() => navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length)"
-    for _ in range(50):
-        if page.evaluate(count):
+    for _ in range(200):
+        if worker.evaluate("() => self.shownLog.some((entry) => entry.outcome !== 'pending')"):
             break
         page.wait_for_timeout(100)
+    expected = {
+        "title": "Time for today's exercises",
+        "body": "Your routine is ready.",
+        "url": "https://hep.example/app/today?date=2026-12-01",
+    }
+    assert worker.evaluate("() => self.shownLog") == [{**expected, "outcome": "shown"}]
     shown = page.evaluate(
         """navigator.serviceWorker.ready.then((r) => r.getNotifications())
            .then((list) => list.map((n) => ({title: n.title, body: n.body, url: n.data.url})))"""
     )
-    assert shown == [
-        {
-            "title": "Time for today's exercises",
-            "body": "Your routine is ready.",
-            "url": "https://hep.example/app/today?date=2026-12-01",
-        }
-    ]
+    assert shown == [expected]
 
     # A tap: Chromium raises notificationclick in the worker for the shown notification.
-    worker = browser_context.service_workers[0]
     worker.evaluate(
         """async () => {
             const [notification] = await self.registration.getNotifications();
