@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("u/", include("notifications.unsubscribe_urls")),
+    path("account/", include("patients.web.account_urls")),
     # The clinician console: the frame's sign-in pages, then each app's pages.
     path("clinic/", include("config.web.urls")),
     path("clinic/", include("notifications.web.urls")),

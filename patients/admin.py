@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from patients.admin_audit import AuditedAdminMixin
 from patients.admin_scoping import ClinicScopedAdminMixin, staff_clinician
 from patients.models import ActivationCode, AuditEvent, Clinic, Clinician, Patient, User
+from patients.services.email_change import (
+    EmailTaken,
+    normalized_email,
+    patient_email_change_request,
+    patient_email_check,
+)
 from patients.services.invites import CODE_TTL, InviteRefused, activation_code_issue
 from patients.services.patients import (
     email_taken,
@@ -17,6 +23,9 @@ from patients.services.patients import (
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
+    """Superusers only (see UserAdmin): an operator sees every account anyway, and the
+    account made here is active, so an address in use by an active one is refused."""
+
     class Meta:
         model = User
         fields = ("email",)
@@ -169,10 +178,7 @@ class PatientAdminForm(forms.ModelForm):
             )
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if email_taken(email, exclude_user_id=self.instance.user_id if self.instance.pk else None):
-            raise forms.ValidationError("A user with this email address already exists.")
-        return email
+        return normalized_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()
@@ -180,6 +186,17 @@ class PatientAdminForm(forms.ModelForm):
         primary = cleaned.get("primary_clinician")
         if clinic and primary and primary.clinic_id != clinic.pk:
             self.add_error("primary_clinician", "This clinician works at another clinic.")
+        # The API's rule: only an address this clinic already uses is refused; one in
+        # use elsewhere is answered like any other (patients.services.email_change).
+        if clinic and cleaned.get("email"):
+            try:
+                patient_email_check(
+                    email=cleaned["email"],
+                    clinic_id=clinic.pk,
+                    user_id=self.instance.user_id if self.instance.pk else None,
+                )
+            except EmailTaken:
+                self.add_error("email", EmailTaken.message)
         return cleaned
 
 
@@ -241,12 +258,19 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
                 "clinic_id", flat=True
             )[0]
             user = obj.user
-            user.email = form.cleaned_data["email"]
             user.first_name = form.cleaned_data["first_name"]
             user.last_name = form.cleaned_data["last_name"]
-            user.save()
+            user.save(update_fields=["first_name", "last_name"])
             super().save_model(request, obj, form, change)
             patient_clinic_changed_announce(patient=obj, previous_clinic_id=previous_clinic_id)
+            email = form.cleaned_data["email"]
+            if patient_email_change_request(patient=obj, email=email):
+                self.message_user(
+                    request,
+                    f"A confirmation link was emailed to {email}; the patient's address "
+                    "changes when it is followed.",
+                    messages.INFO,
+                )
             return
         # The same service as the API: an account without a password, an invite code,
         # and the invite email once the admin's transaction commits.

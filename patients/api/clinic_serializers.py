@@ -120,7 +120,11 @@ class PatientInSerializer(StrictSerializer):
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
     email = serializers.EmailField(
-        max_length=254, help_text="Unique: no other account may already use it."
+        max_length=254,
+        help_text="Refused only when a patient or clinician of your clinic already uses it. "
+        "On a change the address stays as it was until the new one confirms: a link is "
+        "emailed to it (or, if it signs in to another account, a notice to its owner), "
+        "and the answer is the same either way.",
     )
     timezone = TimeZoneNameField()
     primary_clinician = serializers.IntegerField(

@@ -1,5 +1,7 @@
 """Writes on a clinic's patients: create with an invite, update, re-invite.
 
+An email change waits for the new address to confirm it (patients.services.email_change).
+
 An address that already has an account in another clinic (or is a clinician's)
 is not refused: saying so would tell the clinic that this person is a patient
 somewhere. The patient is created as for any address, with an invite code, but
@@ -19,16 +21,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from patients.models import Clinic, Clinician, Patient, User
+from patients.services.email_change import (
+    EmailTaken,
+    patient_email_change_request,
+    patient_email_check,
+)
 from patients.services.invites import CODE_TTL, InviteRefused, activation_code_issue, new_code
 from patients.signals import patient_clinic_changed
 from patients.timezones import zone
-
-
-class EmailTaken(Exception):
-    """Another account already uses this email address (compared case-insensitively).
-
-    patient_create raises it only for an address used in the same clinic."""
-
 
 AlreadyActivated = InviteRefused  # the patient has a password or is deactivated
 
@@ -44,15 +44,6 @@ def email_taken(email: str, *, exclude_user_id: int | None = None) -> bool:
     if exclude_user_id is not None:
         users = users.exclude(pk=exclude_user_id)
     return users.exists()
-
-
-def email_in_clinic(email: str, *, clinic: Clinic) -> bool:
-    """The address is a patient's or a clinician's of this clinic."""
-    users = User.objects.filter(email__iexact=email)
-    return (
-        users.filter(patient__clinic=clinic).exists()
-        or users.filter(clinician__clinic=clinic).exists()
-    )
 
 
 def address_has_account(user: User) -> bool:
@@ -77,13 +68,11 @@ def patient_create(
     EmailTaken when the address is already used in this clinic; an address with an
     account elsewhere is handled as the module says.
     """
-    email = User.objects.normalize_email(email).lower()
     try:
         with transaction.atomic():
             # The clinic's patient creations take turns, so one address is added once.
             list(Clinic.objects.select_for_update().filter(pk=clinic.pk).values_list("pk"))
-            if email_in_clinic(email, clinic=clinic):
-                raise EmailTaken(email)
+            email = patient_email_check(email=email, clinic_id=clinic.pk)
             taken_elsewhere = User.objects.filter(email__iexact=email, is_active=True).exists()
             user = User(
                 email=email,
@@ -161,18 +150,15 @@ def invite_email_send(*, patient: Patient, invite: Invite) -> None:
 
 
 def patient_update(*, patient: Patient, data: dict) -> Patient:
-    """Change name, email, time zone or primary clinician; only the given fields."""
+    """Change name, email, time zone or primary clinician; only the given fields.
+
+    A new email address is not applied here: patient_email_change_request asks the
+    address to confirm it. Raises EmailTaken (and changes nothing) when the clinic
+    already uses the address."""
     user = patient.user
     user_fields = [f for f in ("first_name", "last_name") if f in data]
     for name in user_fields:
         setattr(user, name, data[name])
-    if "email" in data:
-        email = User.objects.normalize_email(data["email"]).lower()
-        if email != user.email:
-            if email_taken(email, exclude_user_id=user.pk):
-                raise EmailTaken(email)
-            user.email = email
-            user_fields.append("email")
     patient_fields = []
     if "timezone" in data:
         patient.timezone = data["timezone"]
@@ -180,14 +166,13 @@ def patient_update(*, patient: Patient, data: dict) -> Patient:
     if "primary_clinician" in data:
         patient.primary_clinician = data["primary_clinician"]
         patient_fields.append("primary_clinician")
-    try:
-        with transaction.atomic():
-            if user_fields:
-                user.save(update_fields=user_fields)
-            if patient_fields:
-                patient.save(update_fields=[*patient_fields, "updated_at"])
-    except IntegrityError as exc:
-        raise EmailTaken(user.email) from exc
+    with transaction.atomic():
+        if "email" in data:
+            patient_email_change_request(patient=patient, email=data["email"])
+        if user_fields:
+            user.save(update_fields=user_fields)
+        if patient_fields:
+            patient.save(update_fields=[*patient_fields, "updated_at"])
     return patient
 
 

@@ -37,7 +37,7 @@ class PatientAddView(ClinicianPageMixin, View):
                     primary_clinician=self.clinician,
                 )
             except EmailTaken:
-                form.add_error("email", _("An account with this email address already exists."))
+                form.add_error("email", _(EmailTaken.message))
             else:
                 self.audit(AuditEvent.Action.CREATE, [patient.pk])
                 return render(

@@ -35,7 +35,7 @@ from programs.selectors.clinic import (
     patients_with_activity,
 )
 
-EMAIL_TAKEN = {"email": ["A patient or clinician of this clinic already uses this email address."]}
+EMAIL_TAKEN = {"email": [EmailTaken.message]}
 
 
 class PatientFilter(django_filters.FilterSet):

@@ -136,7 +136,7 @@ def test_add_patient_errors_are_beside_each_field_and_nothing_is_saved(console, 
     assert Patient.objects.count() == before and mail.outbox == []
 
 
-def test_add_patient_with_a_taken_email_is_refused_on_the_email_field(console, patient):
+def test_add_patient_with_an_email_this_clinic_uses_is_refused_on_the_email_field(console, patient):
     response = console.post(
         "/clinic/patients/new/",
         {
@@ -148,7 +148,10 @@ def test_add_patient_with_a_taken_email_is_refused_on_the_email_field(console, p
     )
     assert response.status_code == 400
     assert b'id="id_email_error"' in response.content
-    assert b"already exists" in response.content
+    assert (
+        b"A patient or clinician of this clinic already uses this email address."
+        in response.content
+    )
 
 
 def test_add_patient_emails_the_code_shown_once(
