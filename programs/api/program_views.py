@@ -12,22 +12,20 @@ from rest_framework.response import Response
 
 from config.api.errors import problem
 from config.api.schema import problems
-from config.api.strict import ISO_DATE
 from patients.api.clinician import ClinicianAPIMixin
 from patients.models import AuditEvent
 from patients.timezones import local_today
 from programs.api.pause_serializers import PauseInSerializer
 from programs.api.program_serializers import (
     BOUNDED_DATE_SCHEMA,
-    MAX_DATE,
     MAX_REPORT_DAYS,
-    MIN_DATE,
     AdherenceReportSerializer,
     ProgramInSerializer,
     ProgramOutSerializer,
     ProgramPatchSerializer,
 )
 from programs.api.template_views import resolve_exercises
+from programs.date_params import DateParamError, date_param
 from programs.models import Program
 from programs.selectors.clinic import (
     adherence_report,
@@ -233,18 +231,10 @@ class ProgramCompleteView(ProgramTransitionView):
 
 
 def _date_param(request, name: str) -> dt.date | None:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return None
     try:
-        if not ISO_DATE.fullmatch(raw):
-            raise ValueError(raw)
-        value = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({name: ["Use a date as YYYY-MM-DD."]}) from None
-    if not MIN_DATE <= value <= MAX_DATE:
-        raise ValidationError({name: [f"Use a date between {MIN_DATE} and {MAX_DATE}."]})
-    return value
+        return date_param(request.query_params, name)
+    except DateParamError as exc:
+        raise ValidationError(exc.errors) from None
 
 
 class PatientAdherenceView(ClinicianAPIMixin, generics.GenericAPIView):

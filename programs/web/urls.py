@@ -1,9 +1,15 @@
 from django.urls import path, re_path
 
-from programs.web import alerts, library, patients, printing, programs
+from programs.web import alerts, exports, library, patients, printing, programs
 
 urlpatterns = [
     path("patients/", patients.PatientListView.as_view(), name="console-patients"),
+    path(
+        "patients/<int:pk>/logs.csv",
+        exports.PatientLogsCsvPage.as_view(),
+        name="console-patient-logs-csv",
+    ),
+    path("reports/adherence.csv", exports.AdherenceCsvPage.as_view(), name="console-adherence-csv"),
     path(
         "patients/<int:pk>/programs/new/",
         programs.ProgramNewView.as_view(),

@@ -2,6 +2,7 @@
 patient's page; axe-core on every page."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -115,6 +116,9 @@ def test_patient_list_and_page_show_adherence_and_pain(live_server, page, staff)
     sign_in(page, live_server, staff.user)
     page.goto(f"{live_server.url}/clinic/patients/")
     assert_accessible(page, "console-patient-list")
+    with page.expect_download() as adherence:
+        page.get_by_role("button", name="Download adherence (CSV)").click()
+    assert adherence.value.suggested_filename.startswith("adherence-")
     page.get_by_label("Search patients").fill(patient.user.last_name)
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name=str(patient)).click()
@@ -127,6 +131,10 @@ def test_patient_list_and_page_show_adherence_and_pain(live_server, page, staff)
     assert "Days with a pain report" in chart.inner_text()
     assert "30" in chart.get_by_role("definition").nth(4).inner_text()
     assert_accessible(page, "console-patient-page")
+    with page.expect_download() as logs:
+        page.get_by_role("link", name=f"Download {patient}'s logs (CSV)").click()
+    assert logs.value.suggested_filename == f"patient-{patient.pk}-logs.csv"
+    assert Path(logs.value.path()).read_text().count("\n") == 1 + 30
 
 
 def test_another_clinics_patient_is_a_404_page(live_server, page, staff):
