@@ -138,3 +138,19 @@ class AddExerciseForm(forms.Form):
 
     def chosen(self):
         return self.exercises.get(self.cleaned_data.get("exercise") or "")
+
+
+class PauseForm(forms.Form):
+    """The first paused day; the pause service decides which days are allowed."""
+
+    prefix = "pause"
+    start = forms.DateField(
+        label=_("First paused day"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text=_(
+            "Today, or an earlier day if the patient stopped before: those days then "
+            "show as paused, not missed. The pause lasts until you resume the program."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -21,6 +21,7 @@ from programs.selectors.clinic import (
 from programs.selectors.console import program_item_rows
 from programs.services.programs import (
     ItemsInvalid,
+    PauseStartInvalid,
     ProgramStateError,
     program_assign,
     program_complete,
@@ -29,7 +30,13 @@ from programs.services.programs import (
     program_update,
 )
 from programs.web.present import version_history
-from programs.web.program_forms import AddExerciseForm, LineForm, LineFormSet, ProgramNewForm
+from programs.web.program_forms import (
+    AddExerciseForm,
+    LineForm,
+    LineFormSet,
+    PauseForm,
+    ProgramNewForm,
+)
 
 PICKER_LIMIT = 200
 LIBRARY_FILTER_LABELS = {
@@ -114,7 +121,7 @@ class ProgramMixin(ClinicianPageMixin):
 class ProgramEditView(ProgramMixin, View):
     template_name = "programs/program_edit.html"
 
-    def context(self, request, program, formset=None, add_form=None):
+    def context(self, request, program, formset=None, add_form=None, pause_form=None):
         items = program.current_items
         library = library_filter(request, self.clinic_id)
         exercises = list((library.qs if library.is_valid() else library.queryset)[:PICKER_LIMIT])
@@ -130,6 +137,8 @@ class ProgramEditView(ProgramMixin, View):
             "library_filter": library.form,
             "history": version_history(program_item_rows(program=program)),
             "editable": program.status != Program.Status.COMPLETED,
+            "pause_form": pause_form
+            or PauseForm(initial={"start": local_today(program.patient.timezone)}),
         }
 
     def get(self, request, pk):
@@ -222,18 +231,18 @@ class ProgramSwapView(ProgramMixin, View):
         return redirect("console-program", program.pk)
 
 
-class ProgramStatusView(ProgramMixin, View):
-    """POST to pause, resume or complete, through the program services."""
+class ProgramStatusView(ProgramEditView):
+    """POST to pause (from a given day), resume or complete, through the program
+    services; a pause day the service refuses is shown beside its field."""
 
-    actions = {"pause": program_pause, "resume": program_resume, "complete": program_complete}
-    done = {
-        "pause": "Program paused from today.",
-        "resume": "Program resumed.",
-        "complete": "Program completed.",
-    }
+    http_method_names = ["post"]
+    actions = {"resume": program_resume, "complete": program_complete}
+    done = {"resume": "Program resumed.", "complete": "Program completed."}
 
     def post(self, request, pk, action):
         program = self.clinic_program(pk)
+        if action == "pause":
+            return self.pause(request, program)
         try:
             self.actions[action](program=program)
         except ProgramStateError as exc:
@@ -242,3 +251,23 @@ class ProgramStatusView(ProgramMixin, View):
             self.audit(AuditEvent.Action.UPDATE, [program.patient_id])
             messages.success(request, _(self.done[action]))
         return redirect("console-program", program.pk)
+
+    def pause(self, request, program):
+        form = PauseForm(request.POST)
+        if form.is_valid():
+            try:
+                paused = program_pause(program=program, start=form.cleaned_data["start"])
+            except PauseStartInvalid as exc:
+                form.add_error("start", str(exc))
+            except ProgramStateError as exc:
+                messages.error(request, str(exc))
+                return redirect("console-program", program.pk)
+            else:
+                self.audit(AuditEvent.Action.UPDATE, [program.patient_id])
+                start = paused.pauses.order_by("-start").first().start
+                messages.success(
+                    request, _("Program paused from %(day)s.") % {"day": f"{start:%-d %b %Y}"}
+                )
+                return redirect("console-program", program.pk)
+        context = self.context(request, program, pause_form=form)
+        return render(request, self.template_name, context, status=400)

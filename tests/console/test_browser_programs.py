@@ -1,8 +1,11 @@
 """Programs in a real browser: assign a protocol, change a dose (version 2 and its
 history), swap for the progression, print and download the PDF."""
 
+import datetime as dt
+
 import pytest
 
+from patients.timezones import local_today
 from programs.models import Program, ProgramItem
 from tests import factories
 from tests.console.test_browser_console import assert_accessible, sign_in
@@ -80,3 +83,29 @@ def test_a_dose_out_of_range_is_shown_next_to_its_field(live_server, page, setti
     program.refresh_from_db()
     assert program.version == 1
     assert_accessible(page, "console-program-error")
+
+
+def test_a_pause_from_an_earlier_day_and_a_refused_day_beside_its_field(live_server, page, setting):
+    clinician, patient = setting
+    today = local_today(patient.timezone)
+    program = factories.ProgramFactory(patient=patient, start_date=today - dt.timedelta(days=10))
+    factories.ProgramItemFactory(program=program)
+    sign_in(page, live_server, clinician.user)
+    page.goto(f"{live_server.url}/clinic/programs/{program.pk}/")
+    day = page.get_by_label("First paused day")
+    assert day.input_value() == today.isoformat()
+
+    day.fill((program.start_date - dt.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Pause").click()
+    assert "a pause cannot begin before it" in page.get_by_role("alert").inner_text()
+    assert "a pause cannot begin before it" in page.locator("#id_pause-start_error").inner_text()
+    assert_accessible(page, "console-program-pause-error")
+    program.refresh_from_db()
+    assert program.status == Program.Status.ACTIVE
+
+    page.get_by_label("First paused day").fill((today - dt.timedelta(days=3)).isoformat())
+    page.get_by_role("button", name="Pause").click()
+    assert "Program paused from" in page.get_by_role("status").inner_text()
+    program.refresh_from_db()
+    assert program.status == Program.Status.PAUSED
+    assert program.pauses.get().start == today - dt.timedelta(days=3)
