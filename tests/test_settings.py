@@ -144,3 +144,86 @@ def test_up_warns_when_it_serves_beyond_this_machine():
         assert exposure_warning(host) is None
     for host in ("0.0.0.0", "192.168.1.5", "::", "myhost.lan"):
         assert "reachable from other machines" in exposure_warning(host)
+
+
+S3_ENV = {
+    "AWS_STORAGE_BUCKET_NAME": "clinic-media",
+    "AWS_S3_ENDPOINT_URL": "https://s3.storage.example",
+    "AWS_S3_REGION_NAME": "eu-central-1",
+    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "not-a-real-secret",
+}
+SHOW_STORAGE = (
+    "import json; from django.core.files.storage import storages; s = storages['default']; "
+    "print(json.dumps([type(s).__module__, "
+    "s.bucket_name, s.endpoint_url, s.region_name, s.access_key, s.secret_key, "
+    "s.default_acl, s.querystring_auth, s.file_overwrite]))"
+)
+
+
+def test_the_media_storage_is_the_filesystem_without_a_bucket():
+    from config.settings.storage import default_storage_from_env
+
+    assert default_storage_from_env({})["BACKEND"] == (
+        "django.core.files.storage.FileSystemStorage"
+    )
+    assert default_storage_from_env({"AWS_STORAGE_BUCKET_NAME": " "})["BACKEND"].endswith(
+        "FileSystemStorage"
+    )
+
+
+def test_a_bucket_in_the_environment_selects_a_private_s3_storage():
+    from config.settings.storage import default_storage_from_env
+
+    chosen = default_storage_from_env(S3_ENV)
+    assert chosen == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "clinic-media",
+            "endpoint_url": "https://s3.storage.example",
+            "region_name": "eu-central-1",
+            "access_key": "AKIDEXAMPLE",
+            "secret_key": "not-a-real-secret",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
+    # Credentials left out: boto3's own chain (an instance role) applies.
+    bare = default_storage_from_env({"AWS_STORAGE_BUCKET_NAME": "clinic-media"})["OPTIONS"]
+    assert "access_key" not in bare and "endpoint_url" not in bare
+
+
+def test_production_settings_build_the_s3_storage_from_the_environment(tmp_path):
+    """No network: building the storage connects to nothing."""
+    import json
+
+    settings = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "api.clinic.example",
+        "HEP_VAR_DIR": str(tmp_path),
+        **PRODUCTION_SERVICES,
+    }
+    with_bucket = manage("shell", "-c", SHOW_STORAGE, **settings, **S3_ENV)
+    assert with_bucket.returncode == 0, with_bucket.stderr
+    assert json.loads(with_bucket.stdout.strip().splitlines()[-1]) == [
+        "storages.backends.s3",
+        "clinic-media",
+        "https://s3.storage.example",
+        "eu-central-1",
+        "AKIDEXAMPLE",
+        "not-a-real-secret",
+        None,
+        True,
+        False,
+    ]
+    without = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])",
+        **settings,
+        AWS_STORAGE_BUCKET_NAME="",
+    )
+    assert without.stdout.strip().splitlines()[-1] == "django.core.files.storage.FileSystemStorage"

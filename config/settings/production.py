@@ -7,7 +7,17 @@ from django.core.exceptions import ImproperlyConfigured
 os.environ["DEBUG"] = os.environ.get("DEBUG", "0")
 
 from .base import *  # noqa: F403
-from .base import CACHES, EMAIL_BACKEND, EMAIL_USE_SSL, EMAIL_USE_TLS, SECRET_KEY, env_bool, env_int
+from .base import (
+    CACHES,
+    EMAIL_BACKEND,
+    EMAIL_USE_SSL,
+    EMAIL_USE_TLS,
+    SECRET_KEY,
+    STORAGES,
+    env_bool,
+    env_int,
+)
+from .storage import default_storage_from_env
 
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG must be off in production")
@@ -37,6 +47,9 @@ if (
 
 if WEBHOOK_TEST_RECEIVER_ORIGIN:  # noqa: F405
     raise ImproperlyConfigured("WEBHOOK_TEST_RECEIVER_ORIGIN is for tests only")
+
+# Exercise media: an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set.
+STORAGES = {**STORAGES, "default": default_storage_from_env(os.environ)}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

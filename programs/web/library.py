@@ -139,7 +139,13 @@ def media_file(request, pk):
     member = getattr(user, "clinician", None) or getattr(user, "patient", None)
     if member is None or member.clinic_id != clinic_id:
         raise Http404("No such file")
-    response = FileResponse(media.file.open("rb"), content_type=media.content_type)
+    # Through the storage API (filesystem or S3-compatible bucket alike); the bucket's
+    # own URLs are never handed out.
+    try:
+        opened = media.file.storage.open(media.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("No such file") from None
+    response = FileResponse(opened, content_type=media.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
