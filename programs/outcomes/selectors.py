@@ -124,3 +124,47 @@ def ordered_by_change(queryset: QuerySet[Patient], sort: str) -> QuerySet[Patien
     key = F("change_since_start")
     key = key.desc(nulls_last=True) if descending else key.asc(nulls_last=True)
     return annotated.order_by(key, "pk")
+
+
+MCID_RULES = {
+    Measure.NPRS: "An improvement of 2 points, or of 30% of the first score, matters.",
+    Measure.PSFS: "A rise of 2 points in the mean of the three activities matters.",
+    Measure.GROC: "",
+}
+
+
+def outcomes_summary(*, patient_id: int) -> list[dict]:
+    """Each measure over time with its MCID verdict: the clinician API's body and the
+    console's table (one query)."""
+    summary = []
+    for history in outcomes_for_patient(patient_id=patient_id):
+        mcid = history.mcid
+        summary.append(
+            {
+                "measure": history.measure,
+                "title": Measure(history.measure).label,
+                "lower_is_better": LOWER_IS_BETTER.get(history.measure),
+                "mcid_rule": MCID_RULES[history.measure],
+                "points": [
+                    {
+                        "checkin": point.pk,
+                        "due_date": point.due_date,
+                        "answered_at": point.answered_at,
+                        "score": point.score,
+                        "answers": point.answers,
+                    }
+                    for point in history.points
+                ],
+                "mcid": None
+                if mcid is None
+                else {
+                    "baseline": mcid.baseline,
+                    "latest": mcid.latest,
+                    "change": mcid.change,
+                    "improvement": mcid.improvement,
+                    "threshold": mcid.threshold,
+                    "passed": mcid.passed,
+                },
+            }
+        )
+    return summary
