@@ -130,7 +130,9 @@ def test_sorted_patient_list_queries_do_not_grow(clinician):
             nprs(p, 0, 6, 6, 6)
             nprs(p, 2, 4, 4, 4)
         with CaptureQueriesContext(connection) as ctx:
-            body = client.get("/api/v1/patients", {"ordering": "-psfs_change", "page_size": 200}).json()
+            body = client.get(
+                "/api/v1/patients", {"ordering": "-psfs_change", "page_size": 200}
+            ).json()
         assert body["count"] == n
         return len(ctx.captured_queries)
 
