@@ -39,67 +39,12 @@ EVERY_DAYS: dict[str, int | None] = {Measure.NPRS: 7, Measure.PSFS: 14, Measure.
 # A check-in stays open (answerable) this many local days from its due date.
 OPEN_DAYS: dict[str, int] = {Measure.NPRS: 7, Measure.PSFS: 14, Measure.GROC: 14}
 
-GROC_LABELS: dict[int, str] = {
-    7: "Very much better, as good as it could be",
-    6: "Much better",
-    5: "Clearly better",
-    4: "Moderately better",
-    3: "Somewhat better",
-    2: "A little better",
-    1: "Barely better",
-    0: "No change",
-    -1: "Barely worse",
-    -2: "A little worse",
-    -3: "Somewhat worse",
-    -4: "Moderately worse",
-    -5: "Clearly worse",
-    -6: "Much worse",
-    -7: "Very much worse, as bad as it could be",
-}
-
-QUESTIONS: dict[str, dict] = {
-    Measure.NPRS: {
-        "title": "Your pain this week",
-        "items": [
-            {"key": "current", "text": "How bad is your back pain right now?"},
-            {"key": "best", "text": "At its least, how bad was it over the last 7 days?"},
-            {"key": "worst", "text": "At its worst, how bad was it over the last 7 days?"},
-        ],
-        "scale": {
-            "min": SCORE_MIN,
-            "max": SCORE_MAX,
-            "low": "No pain",
-            "high": "Worst pain imaginable",
-        },
-    },
-    Measure.PSFS: {
-        "title": "Activities you find hard",
-        "items": [
-            {
-                "key": "activities",
-                "text": (
-                    "Name three activities you find hard, or cannot do, because of your "
-                    "back, and rate how well you can do each one today."
-                ),
-            }
-        ],
-        "scale": {
-            "min": SCORE_MIN,
-            "max": SCORE_MAX,
-            "low": "Cannot do it at all",
-            "high": "As well as before the problem",
-        },
-    },
-    Measure.GROC: {
-        "title": "Your back since the program started",
-        "items": [
-            {
-                "key": "rating",
-                "text": "Compared with when your program started, how is your back now?",
-            }
-        ],
-        "scale": {"min": GROC_MIN, "max": GROC_MAX, "low": GROC_LABELS[-7], "high": GROC_LABELS[7]},
-    },
+# What each check-in is called where the patient sees it (the questions themselves
+# are in the app's screens, ready for translation).
+TITLES: dict[str, str] = {
+    Measure.NPRS: "Your pain this week",
+    Measure.PSFS: "Activities you find hard",
+    Measure.GROC: "Your back since the program started",
 }
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from patients.models import Patient
 from patients.timezones import local_today
 from programs.outcomes.mcid import LOWER_IS_BETTER, McidResult, mcid_result
-from programs.outcomes.measures import OPEN_DAYS, QUESTIONS, Measure
+from programs.outcomes.measures import OPEN_DAYS, TITLES, Measure
 from programs.outcomes.models import CheckIn
 from programs.outcomes.services import checkin_closes_on, psfs_activities
 
@@ -30,7 +30,7 @@ def checkin_payload(checkin: CheckIn, today: dt.date, activities: list[str] | No
     return {
         "id": checkin.pk,
         "measure": checkin.measure,
-        "title": QUESTIONS[checkin.measure]["title"],
+        "title": TITLES[checkin.measure],
         "status": checkin_status(checkin, today),
         "due_date": checkin.due_date,
         "due_at": checkin.due_at,
