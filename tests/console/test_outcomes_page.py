@@ -73,3 +73,68 @@ def test_patient_page_outcomes_cost_the_same_queries_at_1x_and_50x(console, clin
         return len(ctx.captured_queries)
 
     assert count(1) == count(50)
+
+
+def test_patient_list_shows_and_sorts_by_the_change_in_pain(console, clinic, clinician):
+    def make(last_name, first, last):
+        patient, program, *_ = seeded_patient(clinic, clinician, days=1)
+        patient.user.last_name = last_name
+        patient.user.save()
+        if first is not None:
+            start = program.start_date
+            answer(
+                patient,
+                program,
+                "nprs",
+                start,
+                {"current": first, "best": first, "worst": first},
+                float(first),
+            )
+            later = start + dt.timedelta(days=28)
+            answer(
+                patient,
+                program,
+                "nprs",
+                later,
+                {"current": last, "best": last, "worst": last},
+                float(last),
+            )
+        return patient
+
+    make("Better", 8, 3)
+    make("Worse", 3, 6)
+    make("Silent", None, None)
+    page = console.get("/clinic/patients/?sort=nprs_change").content.decode()
+    assert page.index("Better") < page.index("Worse") < page.index("Silent")
+    assert '<td class="num">-5.0</td>' in page and '<td class="num">3.0</td>' in page
+    assert (
+        'aria-sort="ascending"><a class="sort-link" href="?sort=-nprs_change">Pain change (NPRS)'
+        in page
+    )
+    page = console.get("/clinic/patients/?sort=-nprs_change").content.decode()
+    assert page.index("Worse") < page.index("Better") < page.index("Silent")
+
+
+def test_sorting_by_pain_change_costs_the_same_queries_at_1x_and_50x(console, clinic, clinician):
+    def grow(n):
+        for _ in range(n):
+            patient, program, *_ = seeded_patient(clinic, clinician, days=1)
+            answer(
+                patient,
+                program,
+                "nprs",
+                program.start_date,
+                {"current": 5, "best": 5, "worst": 5},
+                5.0,
+            )
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert console.get("/clinic/patients/?sort=-nprs_change").status_code == 200
+        return len(ctx.captured_queries)
+
+    grow(1)
+    console.get("/clinic/")
+    small = count()
+    grow(49)
+    assert count() == small
