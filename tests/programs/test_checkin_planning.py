@@ -110,6 +110,13 @@ def test_a_day_missed_in_downtime_is_not_planned_late():
             dt.time(2, 15),
             dt.datetime(2026, 3, 8, 10, 0),
         ),
+        # A half-hour gap (+10:30 -> +11): 02:10 does not exist; due at 02:30.
+        (
+            "Australia/Lord_Howe",
+            dt.date(2026, 10, 4),
+            dt.time(2, 10),
+            dt.datetime(2026, 10, 3, 15, 30),
+        ),
         # Autumn fold: 01:30 happens twice; due at the first.
         ("Europe/London", dt.date(2026, 10, 25), dt.time(1, 30), dt.datetime(2026, 10, 25, 0, 30)),
         (
