@@ -24,7 +24,7 @@ COLUMNS = [
     ("pain", "Pain"),
     ("alerts", "Alerts"),
     ("rtm", "RTM days"),
-    ("nprs_change", "Pain change (NPRS)"),
+    ("nprs_change", "NPRS change since start"),
 ]
 DESCENDING_FIRST = {"adherence", "last_log", "pain", "alerts", "rtm"}
 

@@ -108,7 +108,7 @@ def test_patient_list_shows_and_sorts_by_the_change_in_pain(console, clinic, cli
     assert page.index("Better") < page.index("Worse") < page.index("Silent")
     assert '<td class="num">-5.0</td>' in page and '<td class="num">3.0</td>' in page
     assert (
-        'aria-sort="ascending"><a class="sort-link" href="?sort=-nprs_change">Pain change (NPRS)'
+        'aria-sort="ascending"><a class="sort-link" href="?sort=-nprs_change">NPRS change since start'
         in page
     )
     page = console.get("/clinic/patients/?sort=-nprs_change").content.decode()
