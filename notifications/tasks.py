@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from notifications.services import digests, planning, sending
 from notifications.webhooks.delivery import due_message_ids, webhook_message_deliver
+from programs.outcomes.planning import checkins_plan
 
 # A retry due later than this waits for the dispatch sweep rather than an ETA task.
 WEBHOOK_ETA_MAX_SECONDS = 600
@@ -12,8 +13,11 @@ WEBHOOK_ETA_MAX_SECONDS = 600
 
 @shared_task(name="notifications.tasks.plan_reminders", ignore_result=True)
 def plan_reminders() -> dict:
-    result = planning.reminders_plan()
-    return dict(result.counts)
+    now = timezone.now()
+    result = planning.reminders_plan(now=now)
+    # Check-ins fall due at the same local moment as reminders, so the same tick plans them.
+    checkins = checkins_plan(now=now)
+    return {**result.counts, **{f"checkin_{measure}": n for measure, n in checkins.items()}}
 
 
 @shared_task(

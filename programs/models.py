@@ -547,3 +547,7 @@ class ExerciseMedia(models.Model):
     @property
     def is_video(self) -> bool:
         return self.content_type.startswith("video/")
+
+
+# Outcome measures keep their own module; imported here so Django finds the model.
+from programs.outcomes.models import CheckIn  # noqa: E402, F401

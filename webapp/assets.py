@@ -26,6 +26,7 @@ MODULES = (
     "webapp/js/progress.js",
     "webapp/js/settings.js",
     "webapp/js/push.js",
+    "webapp/js/checkin.js",
 )
 # What today's screen needs before it can draw: preloaded by the shell in one round,
 # instead of being discovered import by import. The other screens load on demand.

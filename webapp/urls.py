@@ -9,7 +9,7 @@ urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="webapp-manifest"),
     path("", views.shell, name="webapp-shell"),
     re_path(
-        r"^(?P<screen>today|activate|login|forgot|reset|progress|settings)$",
+        r"^(?P<screen>today|activate|login|forgot|reset|progress|settings|checkin)$",
         views.shell,
         name="webapp-screen",
     ),

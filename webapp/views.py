@@ -11,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from webapp import assets
@@ -32,6 +33,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 THEME_COLOUR = "#0b5563"
+# The global rating of change as the patient reads it, best first (15 points).
+GROC_SCALE = [
+    (7, _("Very much better, as good as it could be")),
+    (6, _("Much better")),
+    (5, _("Clearly better")),
+    (4, _("Moderately better")),
+    (3, _("Somewhat better")),
+    (2, _("A little better")),
+    (1, _("Barely better")),
+    (0, _("No change")),
+    (-1, _("Barely worse")),
+    (-2, _("A little worse")),
+    (-3, _("Somewhat worse")),
+    (-4, _("Moderately worse")),
+    (-5, _("Clearly worse")),
+    (-6, _("Much worse")),
+    (-7, _("Very much worse, as bad as it could be")),
+]
 BACKGROUND_COLOUR = "#ffffff"
 
 
@@ -50,6 +69,7 @@ def shell(request: HttpRequest, screen: str = "today") -> HttpResponse:
             "theme_colour": THEME_COLOUR,
             "version": assets.version(),
             "preload": assets.preload_urls(),
+            "groc_scale": GROC_SCALE,
         },
     )
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY

@@ -32,20 +32,12 @@ from django.utils import timezone
 
 from notifications.models import Delivery, Device
 from patients.models import Patient
-from patients.timezones import local_now
+from patients.timezones import ZoneClock, zone_clock
 from programs.scheduling import has_scheduled_work, has_unfinished_work
 
 Channel = Delivery.Channel
 Status = Delivery.Status
 Reason = Delivery.SkipReason
-
-
-@dataclass(frozen=True)
-class ZoneClock:
-    name: str
-    date: dt.date
-    time: dt.time
-    day_start: dt.datetime  # the UTC instant of local midnight starting `date`
 
 
 @dataclass
@@ -80,19 +72,7 @@ def zone_clocks(*, now: dt.datetime) -> list[ZoneClock]:
         .values_list("timezone", flat=True)
         .distinct()
     )
-    clocks = []
-    for name in names:
-        local = local_now(name, now)
-        midnight = dt.datetime.combine(local.date(), dt.time(0), tzinfo=local.tzinfo)
-        clocks.append(
-            ZoneClock(
-                name,
-                local.date(),
-                local.time().replace(microsecond=0),
-                midnight.astimezone(dt.UTC),
-            )
-        )
-    return clocks
+    return [zone_clock(name, now) for name in names]
 
 
 def in_quiet_hours_q(at: dt.time) -> Q:

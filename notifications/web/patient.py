@@ -12,6 +12,7 @@ from config.web.access import ClinicianPageMixin
 from notifications.models import Delivery, Device
 from patients.models import AuditEvent
 from patients.timezones import local_today
+from programs.outcomes.selectors import outcomes_summary
 from programs.selectors.clinic import adherence_report, programs_for_patient
 from programs.selectors.console import patient_alerts, recent_logs, rtm_tier
 from programs.services.alerts import HIGH_PAIN
@@ -48,6 +49,7 @@ class PatientPageView(ClinicianPageMixin, View):
             ]
         )
         devices = Device.objects.filter(patient=patient, active=True).count()
+        outcomes = outcomes_summary(patient_id=patient.pk)
         self.audit(AuditEvent.Action.READ, [patient.pk])
         return render(
             request,
@@ -67,6 +69,8 @@ class PatientPageView(ClinicianPageMixin, View):
                 "alerts": patient_alerts(patient=patient),
                 "deliveries": deliveries,
                 "devices": devices,
+                "outcomes": outcomes,
+                "outcomes_answered": any(m["points"] for m in outcomes),
                 "rtm_tier": rtm_tier(report.data_days_last_30),
                 "activated": patient.user.has_usable_password(),
                 "weekday_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],

@@ -29,6 +29,7 @@ from patients.services.patients import (
     patient_update,
 )
 from programs.api.patient_rows import ListedPatient, listed_patients, patient_row
+from programs.outcomes.selectors import CHANGE_SORTS, ordered_by_change
 from programs.selectors.clinic import (
     last_7_days_adherence,
     patients_for_clinic,
@@ -43,9 +44,22 @@ class PatientFilter(django_filters.FilterSet):
         method="search", max_length=100, help_text="Part of the first name, last name or email."
     )
 
+    ordering = django_filters.ChoiceFilter(
+        method="order_by_change",
+        choices=[(key, key) for base in CHANGE_SORTS for key in (base, f"-{base}")],
+        help_text=(
+            "Order by a measure's change since the start: its latest score minus its "
+            "first (NPRS: negative is better; PSFS: positive is better); '-' for the "
+            "largest first; patients without answers last. Default: by name."
+        ),
+    )
+
     class Meta:
         model = Patient
-        fields = ["q"]
+        fields = ["q", "ordering"]
+
+    def order_by_change(self, queryset, name, value):
+        return ordered_by_change(queryset, value)
 
     def search(self, queryset, name, value):
         terms = value.split()

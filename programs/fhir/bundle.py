@@ -3,7 +3,7 @@
 import uuid
 from collections import defaultdict
 
-from programs.fhir import codes, resources
+from programs.fhir import codes, outcomes, resources
 from programs.selectors.fhir import FhirExportData
 
 
@@ -16,7 +16,8 @@ def _entry(resource: dict, full_url: str | None = None) -> dict:
 
 def patient_bundle(data: FhirExportData) -> dict:
     """A `collection` Bundle: the Patient, their clinic, the exercises and protocols
-    used, one CarePlan per program, and the Observations of their logs."""
+    used, one CarePlan per program, the Observations of their logs, and each answered
+    check-in as a QuestionnaireResponse with an Observation of its score."""
     patient = data.patient
     found = [resources.patient_resource(patient), resources.organization(patient.clinic)]
     found += [resources.activity_definition(exercise) for exercise in data.exercises.values()]
@@ -46,6 +47,9 @@ def patient_bundle(data: FhirExportData) -> dict:
     for day in data.days:
         if day.logged:
             found.append(resources.completion_observation(day, logs_by_day[day.date], context))
+    for checkin in data.checkins:
+        found.append(outcomes.questionnaire_response(checkin, context))
+        found.append(outcomes.score_observation(checkin, context))
     entries = [_entry(resource) for resource in found]
     entries += [
         _entry(resources.pain_observation(log, context), resources.pain_full_url(log))

@@ -11,6 +11,7 @@ EXPORTED_TYPES = (
     "PlanDefinition",
     "CarePlan",
     "Observation",
+    "QuestionnaireResponse",
 )
 
 
@@ -21,7 +22,9 @@ def capability_statement(*, now: dt.datetime) -> dict:
         "documentation": (
             "GET only, no parameters: a `collection` Bundle with the patient, their "
             "clinic, the exercises and protocols used, a CarePlan per program and the "
-            "Observations of their logs (exercise completion per logged day, pain per log)."
+            "Observations of their logs (exercise completion per logged day, pain per log), "
+            "and each answered check-in (NPRS, PSFS, global rating of change) as a "
+            "QuestionnaireResponse with an Observation of its score."
         ),
     }
     resource_entries = [

@@ -13,6 +13,7 @@ from django.utils import timezone
 from patients.models import Patient
 from programs.adherence import DayStatus, day_statuses
 from programs.models import Exercise, ExerciseLog, Program, ProgramItem, TemplateItem
+from programs.outcomes.models import CheckIn
 
 
 class LogRow(NamedTuple):
@@ -42,10 +43,11 @@ class FhirExportData:
     exercises: dict[int, Exercise]
     logs: list[LogRow]
     days: list[DayStatus]  # each local date from the first log to the last
+    checkins: list[CheckIn]  # answered, oldest first
 
 
 def fhir_export_data(*, patient: Patient, now: dt.datetime | None = None) -> FhirExportData:
-    """Everything the patient's $everything Bundle shows: eight queries whatever the
+    """Everything the patient's $everything Bundle shows: nine queries whatever the
     number of programs, versions and logs (the patient row is the caller's)."""
     now = now or timezone.now()
     programs = list(
@@ -91,6 +93,11 @@ def fhir_export_data(*, patient: Patient, now: dt.datetime | None = None) -> Fhi
         first = min(log.date for log in logs)
         last = max(log.date for log in logs)
         days = day_statuses(patients=[patient], start=first, end=last, now=now)[patient.pk]
+    checkins = list(
+        CheckIn.objects.filter(patient=patient, answered_at__isnull=False).order_by(
+            "answered_at", "pk"
+        )
+    )
     return FhirExportData(
         patient=patient,
         generated_at=now,
@@ -100,4 +107,5 @@ def fhir_export_data(*, patient: Patient, now: dt.datetime | None = None) -> Fhi
         exercises=exercises,
         logs=logs,
         days=days,
+        checkins=checkins,
     )

@@ -8,18 +8,23 @@ from django.views import View
 from config.web.access import ClinicianPageMixin
 from patients.models import AuditEvent
 from programs.api.patient_views import PatientFilter
+from programs.outcomes.measures import Measure
+from programs.outcomes.selectors import ordered_by_change, with_change_since_start
 from programs.selectors.clinic import patients_for_clinic
 from programs.selectors.console import SORT_VALUES, patient_rows, rows_sorted
 
 PER_PAGE = 50
+# Sorted in SQL before paging; the others on the computed columns of every match.
+SQL_SORTS = {"name", "nprs_change"}
 COLUMNS = [
-    # (sort key, header); "name" sorts in SQL, the others on the computed columns
+    # (sort key, header)
     ("name", "Patient"),
     ("adherence", "Adherence (7 days)"),
     ("last_log", "Last log"),
     ("pain", "Pain"),
     ("alerts", "Alerts"),
     ("rtm", "RTM days"),
+    ("nprs_change", "NPRS change since start"),
 ]
 DESCENDING_FIRST = {"adherence", "last_log", "pain", "alerts", "rtm"}
 
@@ -33,10 +38,14 @@ class PatientListView(ClinicianPageMixin, View):
         sort = request.GET.get("sort", "name")
         descending = sort.startswith("-")
         by = sort.lstrip("-")
-        if by not in SORT_VALUES and by != "name":
+        if by not in SORT_VALUES and by not in SQL_SORTS:
             by, descending = "name", False
-        if by == "name":
-            ordered = queryset.reverse() if descending else queryset
+        if by == "nprs_change":
+            queryset = ordered_by_change(queryset, sort)
+        else:
+            queryset = with_change_since_start(queryset, Measure.NPRS)
+        if by in SQL_SORTS:
+            ordered = queryset.reverse() if descending and by == "name" else queryset
             page = Paginator(ordered, PER_PAGE).get_page(request.GET.get("page"))
             rows = patient_rows(patients=list(page))
         else:
@@ -75,7 +84,7 @@ class PatientListView(ClinicianPageMixin, View):
                     "header": header,
                     "href": "?" + urlencode(params),
                     "aria_sort": ("descending" if descending else "ascending") if active else None,
-                    "numeric": key in {"alerts", "rtm"},
+                    "numeric": key in {"alerts", "rtm", "nprs_change"},
                 }
             )
         return columns

@@ -283,6 +283,7 @@ def test_capability_statement_validates_and_names_what_is_supported(clinician_cl
         "PlanDefinition",
         "CarePlan",
         "Observation",
+        "QuestionnaireResponse",
     }
     patient = next(resource for resource in rest.resource if resource.type == "Patient")
     assert [operation.name for operation in patient.operation] == ["everything"]

@@ -15,6 +15,7 @@ const PUBLIC = {
 const SCREENS = {
   progress: async (patient) => (await import("./progress.js")).showProgress(patient),
   settings: async (patient) => (await import("./settings.js")).showSettings(patient),
+  checkin: async (patient, params) => (await import("./checkin.js")).showCheckin(patient, params),
 };
 
 function registerWorker() {
@@ -50,7 +51,7 @@ async function route() {
   const patient = me ? me.id : "me";
   markNav(screen);
   startSync();
-  const result = SCREENS[screen] ? await SCREENS[screen](patient) : await showToday(params, patient);
+  const result = SCREENS[screen] ? await SCREENS[screen](patient, params) : await showToday(params, patient);
   if (result === "unauthorized") {
     await setToken(null);
     location.replace("/app/login");

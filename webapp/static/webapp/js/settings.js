@@ -57,6 +57,8 @@ export async function signOut(patient) {
   await kv.deletePrefix(`day:${patient}:`);
   await kv.delete(`today:${patient}`);
   await kv.delete(`progress:${patient}`);
+  await kv.delete(`checkins:${patient}`);
+  await kv.delete(`checkin-outbox:${patient}`);
   await kv.delete("me");
   location.replace("/app/login");
 }

@@ -251,6 +251,31 @@ function enableSwipe() {
   };
 }
 
+// Open check-ins as links at the top of the day (kept answers are sent first).
+async function showCheckinLinks(patient) {
+  try {
+    const { flushCheckins, openCheckins } = await import("./checkin.js");
+    await flushCheckins(patient);
+    const open = await openCheckins(patient);
+    const list = slot(document.getElementById("main"), "checkins");
+    if (!list || !open || open.length === 0) return;
+    list.replaceChildren(
+      ...open.map((checkin) => {
+        const entry = document.createElement("li");
+        entry.append(
+          element("a", t("checkin_due", { title: checkin.title }), {
+            href: `/app/checkin?id=${checkin.id}`,
+          }),
+        );
+        return entry;
+      }),
+    );
+    show(list);
+  } catch {
+    // A check-in link is a convenience: today's routine stands without it.
+  }
+}
+
 export async function showToday(params, patient) {
   const requested = isDate(params.get("date")) ? params.get("date") : null;
   const loaded = await loadDay(patient, requested);
@@ -258,6 +283,7 @@ export async function showToday(params, patient) {
   state = { patient, day: loaded.day, stale: loaded.stale };
   const { pending } = await queue.summary();
   render(loaded.day, loaded.stale, loaded.date, pending, await kv.get(todayKey(patient)));
+  await showCheckinLinks(patient);
   let waiting = pending.length;
   onQueueChange(async (summary) => {
     // Logs just accepted by the server are now in its counts: read them again.
