@@ -547,3 +547,7 @@ class ExerciseMedia(models.Model):
     @property
     def is_video(self) -> bool:
         return self.content_type.startswith("video/")
+
+
+# Kept in their own module; imported here so Django registers them with this app.
+from programs.suggestion_models import ProgressionRule, Suggestion  # noqa: E402, F401
