@@ -19,7 +19,8 @@ line swapped by hand, or just advanced, starts from nothing.
 - **regress** when the last two sessions with a pain report both reported pain at
   or above `regress_pain`, or the line's average pain over the last 7 days (under
   the current prescription) is at least `regress_pain_rise` above the 7 days
-  before (under any prescription: pain that rises after a progression counts).
+  before (under any prescription: pain that rises after a progression counts);
+  the last 7 days need two sessions with a pain report under the current one.
   A session's pain is the worst it reported. Regress wins over advance.
 """
 
@@ -98,6 +99,11 @@ class Session:
         return full >= self.times_per_day
 
     @property
+    def failed(self) -> bool:
+        """A log says the patient tried and fell short (or marked it not done)."""
+        return any(not log_fully_done(self.prescription.dose, log) for log in self.logs)
+
+    @property
     def pain(self) -> int | None:
         return max((log.pain for log in self.logs if log.pain is not None), default=None)
 
@@ -157,7 +163,7 @@ def _advance(trailing: list[Session], rule: Rule) -> Verdict | None:
     if len(window) < rule.advance_window:
         return None
     complete = sum(1 for session in window if session.complete)
-    if complete < rule.advance_complete:
+    if complete < rule.advance_complete or any(session.failed for session in window):
         return None
     pains = [s.pain for s in window if s.pain is not None]
     difficulties = [s.difficulty for s in window if s.difficulty is not None]
@@ -198,8 +204,8 @@ def _regress(
     before_start = recent_start - dt.timedelta(days=PAIN_WEEK_DAYS)
     recent = [s for s in trailing if s.date >= recent_start and s.pain is not None]
     before = [s for s in sessions if before_start <= s.date < recent_start and s.pain is not None]
-    if not recent or not before:
-        return None
+    if len(recent) < 2 or not before:
+        return None  # one session is no average
     recent_average = round(sum(s.pain for s in recent) / len(recent), 1)
     before_average = round(sum(s.pain for s in before) / len(before), 1)
     if recent_average - before_average < rule.regress_pain_rise:
