@@ -12,6 +12,7 @@ from patients.models import AuditEvent
 from patients.timezones import local_today
 from programs.api.filters import ExerciseFilter
 from programs.chain import chain_neighbour
+from programs.design_guard import program_warnings
 from programs.models import Program
 from programs.selectors.clinic import (
     exercises_for_clinic,
@@ -132,6 +133,9 @@ class ProgramEditView(ProgramMixin, View):
             "library_filter": library.form,
             "history": version_history(program_item_rows(program=program)),
             "editable": program.status != Program.Status.COMPLETED,
+            "warnings": program_warnings(
+                items=items, limit=program.patient.clinic.daily_exercise_limit
+            ),
         }
 
     def get(self, request, pk):
