@@ -206,10 +206,13 @@ def _regress(
     before = [s for s in sessions if before_start <= s.date < recent_start and s.pain is not None]
     if len(recent) < 2 or not before:
         return None  # one session is no average
-    recent_average = round(sum(s.pain for s in recent) / len(recent), 1)
-    before_average = round(sum(s.pain for s in before) / len(before), 1)
-    if recent_average - before_average < rule.regress_pain_rise:
+    recent_sum, before_sum = sum(s.pain for s in recent), sum(s.pain for s in before)
+    # Compared exactly, in whole numbers: recent/nr - before/nb >= rise.
+    rise = recent_sum * len(before) - before_sum * len(recent)
+    if rise < rule.regress_pain_rise * len(recent) * len(before):
         return None
+    recent_average = round(recent_sum / len(recent), 1)
+    before_average = round(before_sum / len(before), 1)
     return Verdict(
         kind=REGRESS,
         evidence=f"7-day pain average up from {before_average:g} to {recent_average:g}",

@@ -38,7 +38,8 @@ from programs.selectors.rules import RuleBook, rule_book
 from programs.services.programs import program_line_change
 from programs.suggestion_models import Suggestion
 
-# Enough for four sessions of a once-a-week line; the pain rule needs 14 days.
+# Each line is judged on the LOOKBACK_DAYS local dates ending on the patient's
+# yesterday: enough for four sessions of a once-a-week line; the pain rule needs 14.
 LOOKBACK_DAYS = 28
 CHUNK_SIZE = 1000
 
@@ -178,7 +179,8 @@ def line_candidates(
         judged += 1
         program = programs[program_id]
         yesterday = yesterday_of[program.patient_id]
-        sessions = _sessions(line_rows, program, pauses[program_id], logs, start, yesterday)
+        lookback = yesterday - dt.timedelta(days=LOOKBACK_DAYS - 1)
+        sessions = _sessions(line_rows, program, pauses[program_id], logs, lookback, yesterday)
         rule = book.rule_for(
             clinic_id=clinic_of[program.patient_id], template_id=program.template_id
         ).rule
