@@ -7,7 +7,7 @@ same exercise within the rule's range (programs.progression)."""
 
 from dataclasses import dataclass
 
-from programs.models import Exercise, ProgramItem
+from programs.models import Exercise
 from programs.progression import ADVANCE, Dose, Rule, describe_dose, dose_advanced, dose_regressed
 
 DIRECTION = {ADVANCE: "progression", "regress": "regression"}
@@ -44,18 +44,18 @@ def starting_dose(exercise: Exercise, fallback: Dose) -> Dose:
     return own if any(value is not None for value in own) else fallback
 
 
-def line_step(*, item: ProgramItem, kind: str, rule: Rule, clinic_id: int) -> LineStep | None:
-    """What advancing (kind=advance) or regressing a line means, or None when there is
-    no further step (the end of the chain and the top, or bottom, of the range)."""
-    current = item_dose(item)
-    was = f"{item.exercise.name}, {describe_dose(current)}"
-    neighbour = chain_neighbour(
-        exercise=item.exercise, direction=DIRECTION[kind], clinic_id=clinic_id
-    )
+def line_step(
+    *, exercise: Exercise, dose: Dose, kind: str, rule: Rule, clinic_id: int
+) -> LineStep | None:
+    """What advancing (kind=advance) or regressing a line of `exercise` at `dose`
+    means, or None when there is no further step (the end of the chain and the top,
+    or bottom, of the range)."""
+    was = f"{exercise.name}, {describe_dose(dose)}"
+    neighbour = chain_neighbour(exercise=exercise, direction=DIRECTION[kind], clinic_id=clinic_id)
     if neighbour is not None:
-        dose = starting_dose(neighbour, current)
-        return LineStep(neighbour, dose, f"{neighbour.name}, {describe_dose(dose)} (was {was})")
-    dose = dose_advanced(current, rule) if kind == ADVANCE else dose_regressed(current, rule)
-    if dose is None:
+        start = starting_dose(neighbour, dose)
+        return LineStep(neighbour, start, f"{neighbour.name}, {describe_dose(start)} (was {was})")
+    stepped = dose_advanced(dose, rule) if kind == ADVANCE else dose_regressed(dose, rule)
+    if stepped is None:
         return None
-    return LineStep(item.exercise, dose, f"{item.exercise.name}, {describe_dose(dose)} (was {was})")
+    return LineStep(exercise, stepped, f"{exercise.name}, {describe_dose(stepped)} (was {was})")

@@ -27,6 +27,7 @@ line swapped by hand, or just advanced, starts from nothing.
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 ADVANCE = "advance"
@@ -93,21 +94,21 @@ class Session:
     times_per_day: int = 1
     logs: Sequence[LogDone] = field(default_factory=tuple)
 
-    @property
+    @cached_property
     def complete(self) -> bool:
         full = sum(1 for log in self.logs if log_fully_done(self.prescription.dose, log))
         return full >= self.times_per_day
 
-    @property
+    @cached_property
     def failed(self) -> bool:
         """A log says the patient tried and fell short (or marked it not done)."""
         return any(not log_fully_done(self.prescription.dose, log) for log in self.logs)
 
-    @property
+    @cached_property
     def pain(self) -> int | None:
         return max((log.pain for log in self.logs if log.pain is not None), default=None)
 
-    @property
+    @cached_property
     def difficulty(self) -> int | None:
         values = [log.difficulty for log in self.logs if log.difficulty is not None]
         return max(values, default=None)

@@ -31,7 +31,7 @@ from patients.models import Patient
 from patients.timezones import local_today
 from programs.adherence import date_range
 from programs.chain import line_step
-from programs.models import ExerciseLog, Program, ProgramItem, ProgramPause
+from programs.models import Exercise, ExerciseLog, Program, ProgramItem, ProgramPause
 from programs.progression import Dose, LogDone, Prescription, Session, Verdict, judge_line
 from programs.scheduling import item_scheduled_on
 from programs.selectors.rules import RuleBook, rule_book
@@ -88,6 +88,7 @@ class Candidate(NamedTuple):
     program_id: int
     key: uuid.UUID
     item_id: int
+    prescription: Prescription
     verdict: Verdict
 
 
@@ -188,7 +189,7 @@ def line_candidates(
             sessions=sessions, current=current.prescription, rule=rule, yesterday=yesterday
         )
         if verdict is not None:
-            found.append(Candidate(program_id, key, current.id, verdict))
+            found.append(Candidate(program_id, key, current.id, current.prescription, verdict))
     return found, programs, judged, book
 
 
@@ -196,16 +197,15 @@ def _sessions(rows, program, pauses, logs, start, yesterday) -> list[Session]:
     today = yesterday + dt.timedelta(days=1)
     first = max(start, program.start_date, rows[0].valid_from)
     sessions = []
+    row_index = 0
     for day in date_range(first, yesterday):
-        row = next(
-            (
-                r
-                for r in rows
-                if r.valid_from <= day and (r.valid_until is None or day < r.valid_until)
-            ),
-            None,
-        )
-        if row is None or not item_scheduled_on(row, program, pauses, day, today):
+        # Rows of a line follow one another in time: move to the one in force.
+        while rows[row_index].valid_until is not None and day >= rows[row_index].valid_until:
+            if row_index + 1 == len(rows):
+                return sessions
+            row_index += 1
+        row = rows[row_index]
+        if day < row.valid_from or not item_scheduled_on(row, program, pauses, day, today):
             continue
         sessions.append(
             Session(
@@ -228,17 +228,21 @@ def _pass_chunk(patients: list[tuple[int, int, str]], now: dt.datetime) -> dict[
     candidates = [c for c in candidates if not _suppressed(c, earlier)]
     if not candidates:
         return counts
-    items = ProgramItem.objects.select_related(
-        "exercise__progression", "exercise__regression"
-    ).in_bulk([c.item_id for c in candidates])
+    # A few library entries serve every line: load each once, with its chain links.
+    exercises = Exercise.objects.select_related("progression", "regression").in_bulk(
+        {c.prescription.exercise_id for c in candidates}
+    )
     new, auto = [], []
     for candidate in candidates:
         program = programs[candidate.program_id]
         clinic_id = clinic_of[program.patient_id]
         applied = book.rule_for(clinic_id=clinic_id, template_id=program.template_id)
-        item = items[candidate.item_id]
         step = line_step(
-            item=item, kind=candidate.verdict.kind, rule=applied.rule, clinic_id=clinic_id
+            exercise=exercises[candidate.prescription.exercise_id],
+            dose=candidate.prescription.dose,
+            kind=candidate.verdict.kind,
+            rule=applied.rule,
+            clinic_id=clinic_id,
         )
         if step is None:
             continue
@@ -247,7 +251,7 @@ def _pass_chunk(patients: list[tuple[int, int, str]], now: dt.datetime) -> dict[
             patient_id=program.patient_id,
             program_id=program.id,
             line_key=candidate.key,
-            item_id=item.pk,
+            item_id=candidate.item_id,
             kind=candidate.verdict.kind,
             evidence=candidate.verdict.evidence[:300],
             change=step.change[:300],
