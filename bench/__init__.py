@@ -10,4 +10,5 @@ NAMES = (
     "fhir_export",
     "console_pages",
     "app_load",
+    "suggestion_pass",
 )

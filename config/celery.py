@@ -66,6 +66,12 @@ app.conf.update(
             "task": "programs.tasks.run_alert_pass",
             "schedule": crontab(minute=15),
         },
+        # Hourly too: each patient's lines are judged on their local yesterday, soon
+        # after it ends and after the day's logs have synced; reruns change nothing.
+        "daily-suggestion-pass": {
+            "task": "programs.tasks.run_suggestion_pass",
+            "schedule": crontab(minute=25),
+        },
         "purge-expired-tokens": {
             "task": "patients.tasks.purge_expired_tokens",
             "schedule": crontab(minute=40, hour=3),

@@ -32,6 +32,7 @@ CLINIC_STAFF_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "programpause": ("view", "add", "change", "delete"),
         "exerciselog": ("view",),
         "alert": ("view", "change"),
+        "suggestion": ("view",),
     },
     "notifications": {
         "device": ("view", "change"),
@@ -41,6 +42,7 @@ CLINIC_STAFF_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 CLINIC_OWNER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "patients": {"auditevent": ("view",)},
+    "programs": {"progressionrule": ("view", "add", "change", "delete")},
     "notifications": {
         "webhookendpoint": ("view", "add", "change", "delete"),
         "webhookmessage": ("view",),

@@ -79,6 +79,11 @@ class Clinic(models.Model):
         default=False,
         help_text="Every clinician must sign in to the console and the admin with a TOTP code.",
     )
+    daily_exercise_limit = models.PositiveSmallIntegerField(
+        default=6,
+        help_text="A program with more exercises on one day than this gets a warning "
+        "(fewer exercises go with better adherence); it is never refused.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

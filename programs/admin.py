@@ -28,6 +28,7 @@ from programs.models import (
 )
 from programs.services.alerts import HIGH_PAIN
 from programs.services.programs import program_complete, program_pause, program_resume
+from programs.suggestion_models import ProgressionRule, Suggestion
 
 # A status change in the admin goes through the same service as the API's, so a
 # pause always leaves its date range and a completion its end date.
@@ -450,3 +451,32 @@ class AlertAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
             status=Alert.Status.RESOLVED, resolved_at=timezone.now(), resolved_by=request.user
         )
         self.message_user(request, f"{resolved} alert(s) marked resolved.", messages.SUCCESS)
+
+
+@admin.register(ProgressionRule)
+class ProgressionRuleAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+    """The clinic's progression rule and its per-protocol overrides (see the README)."""
+
+    owners_only = True
+    list_display = (
+        "clinic",
+        "template",
+        "advance_complete",
+        "advance_window",
+        "advance_max_pain",
+        "advance_max_difficulty",
+        "regress_pain",
+        "regress_pain_rise",
+        "auto_apply",
+    )
+    list_select_related = ("clinic", "template")
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
+    """Raised by the daily pass; decided in the console or the API."""
+
+    read_only = True
+    list_display = ("kind", "patient", "change", "evidence", "status", "created_at")
+    list_filter = ("status", "kind")
+    list_select_related = ("patient__user",)

@@ -549,5 +549,7 @@ class ExerciseMedia(models.Model):
         return self.content_type.startswith("video/")
 
 
-# Outcome measures keep their own module; imported here so Django finds the model.
+# Outcome measures and suggestions keep their own modules; imported here so Django
+# registers their models with this app.
 from programs.outcomes.models import CheckIn  # noqa: E402, F401
+from programs.suggestion_models import ProgressionRule, Suggestion  # noqa: E402, F401

@@ -3,9 +3,16 @@
 from celery import shared_task
 
 from programs.services.alerts import alerts_daily_pass
+from programs.services.suggestions import suggestions_daily_pass
 
 
 @shared_task(name="programs.tasks.run_alert_pass")
 def run_alert_pass() -> dict:
     """The daily missed-days / pain-rising pass; returns what it created."""
     return alerts_daily_pass()
+
+
+@shared_task(name="programs.tasks.run_suggestion_pass")
+def run_suggestion_pass() -> dict:
+    """The daily progression pass; returns what it raised, applied and expired."""
+    return suggestions_daily_pass()

@@ -29,6 +29,9 @@ CONTRACT_PATHS = {
     "/api/v1/patients/{id}/adherence": {"get"},
     "/api/v1/alerts": {"get"},
     "/api/v1/alerts/{id}/resolve": {"post"},
+    "/api/v1/suggestions": {"get"},
+    "/api/v1/suggestions/{id}/accept": {"post"},
+    "/api/v1/suggestions/{id}/dismiss": {"post"},
 }
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from programs.models import Alert, Exercise, Program, ProgramTemplate
+from programs.suggestion_models import Suggestion
 from tests import factories
 from tests.conftest import auth_client
 
@@ -31,7 +32,22 @@ def world(clinician, patient):
     other_alert = Alert.objects.create(
         clinic=other_clinic, patient=other_patient, kind="high_pain", date=dt.date(2026, 1, 1)
     )
+    other_item = other_program.items.get()
+    other_suggestion = Suggestion.objects.create(
+        clinic=other_clinic,
+        patient=other_patient,
+        program=other_program,
+        line_key=other_item.key,
+        item=other_item,
+        kind="advance",
+        evidence="4 of 4 sessions complete",
+        change="more reps",
+        to_exercise=other_exercise,
+        window_start=dt.date(2026, 1, 1),
+        window_end=dt.date(2026, 1, 4),
+    )
     return {
+        "other_suggestion": other_suggestion.pk,
         "patient": patient.pk,
         "program": own_program.pk,
         "template": own_template.pk,
@@ -74,6 +90,8 @@ FOREIGN_PATH = [
     ("post", "/api/v1/programs/{other_program}/resume", None),
     ("post", "/api/v1/programs/{other_program}/complete", None),
     ("post", "/api/v1/alerts/{other_alert}/resolve", None),
+    ("post", "/api/v1/suggestions/{other_suggestion}/accept", None),
+    ("post", "/api/v1/suggestions/{other_suggestion}/dismiss", None),
     ("get", "/api/v1/fhir/Patient/{other_patient}/$everything", None),
     ("get", "/api/v1/patients/{other_patient}/fhir", None),
     ("get", "/api/v1/patients/{other_patient}/logs.csv", None),
@@ -130,6 +148,7 @@ OWN = [
     ("post", "/api/v1/programs/{program}/resume", None),
     ("post", "/api/v1/programs/{program}/complete", None),
     ("get", "/api/v1/alerts", None),
+    ("get", "/api/v1/suggestions", None),
     ("post", "/api/v1/alerts/{other_alert}/resolve", None),
     ("get", "/api/v1/fhir/Patient/{patient}/$everything", None),
     ("get", "/api/v1/fhir/metadata", None),
@@ -201,3 +220,4 @@ def test_lists_show_only_own_clinic(clinician_client, world):
     assert [row["slug"] for row in exercises] == ["shared-global"]
     statuses = clinician_client.get("/api/v1/alerts?status=open").json()["results"]
     assert statuses == []
+    assert clinician_client.get("/api/v1/suggestions").json()["results"] == []

@@ -238,7 +238,10 @@ SPECTACULAR_SETTINGS = {
         "config.api.schema.problem_details_postprocess",
         "programs.api.schema_rules.program_rules_postprocess",
     ],
-    "ENUM_NAME_OVERRIDES": {"WebhookEventEnum": "notifications.webhooks.models.WebhookEvent"},
+    "ENUM_NAME_OVERRIDES": {
+        "WebhookEventEnum": "notifications.webhooks.models.WebhookEvent",
+        "SuggestionKindEnum": "programs.suggestion_models.Suggestion.Kind",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""/clinic/: today's worklist. Open alerts worst first, then patients gone quiet (the
+"""/clinic/: today's worklist. Open alerts worst first, then progression suggestions,
+then patients gone quiet (the
 digest's rule), then invited patients who have not activated yet.
 
 It lives here because "gone quiet" is the clinician digest's rule, and the digest is
@@ -16,8 +17,10 @@ from patients.selectors.console import patients_not_activated
 from programs.models import Alert
 from programs.selectors.clinic import alerts_for_clinic
 from programs.selectors.console import alert_views, open_alerts_worst_first
+from programs.selectors.suggestions import open_suggestions_for_clinic
 
 NOT_ACTIVATED_SHOWN = 20
+SUGGESTIONS_SHOWN = 50
 
 
 class WorklistView(ClinicianPageMixin, View):
@@ -35,10 +38,14 @@ class WorklistView(ClinicianPageMixin, View):
             if q.patient.pk not in alerted_missed
         ]
         quiet.sort(key=lambda q: -q.missed_days)
+        suggestions = list(
+            open_suggestions_for_clinic(clinic_id=self.clinic_id)[:SUGGESTIONS_SHOWN]
+        )
         not_activated = list(patients_not_activated(clinic_id=self.clinic_id)[:NOT_ACTIVATED_SHOWN])
         self.audit(
             AuditEvent.Action.READ,
             [v.alert.patient_id for v in alerts]
+            + [s.patient_id for s in suggestions]
             + [q.patient.pk for q in quiet]
             + [p.pk for p in not_activated],
         )
@@ -47,6 +54,7 @@ class WorklistView(ClinicianPageMixin, View):
             self.template_name,
             {
                 "alerts": alerts,
+                "suggestions": suggestions,
                 "quiet": quiet,
                 "quiet_days": settings.DIGEST_MISSED_DAYS,
                 "not_activated": not_activated,

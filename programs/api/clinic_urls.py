@@ -11,6 +11,7 @@ from programs.api import (
     outcome_views,
     patient_views,
     program_views,
+    suggestion_views,
     template_views,
 )
 
@@ -75,4 +76,15 @@ urlpatterns = [
     path("reports/adherence.csv", csv_views.AdherenceCsvView.as_view(), name="adherence-csv"),
     path("alerts", alert_views.AlertListView.as_view(), name="alert-list"),
     path("alerts/<int:pk>/resolve", alert_views.AlertResolveView.as_view(), name="alert-resolve"),
+    path("suggestions", suggestion_views.SuggestionListView.as_view(), name="suggestion-list"),
+    path(
+        "suggestions/<int:pk>/accept",
+        suggestion_views.SuggestionAcceptView.as_view(),
+        name="suggestion-accept",
+    ),
+    path(
+        "suggestions/<int:pk>/dismiss",
+        suggestion_views.SuggestionDismissView.as_view(),
+        name="suggestion-dismiss",
+    ),
 ]

@@ -5,6 +5,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 
 from programs.models import Alert, Category, Driver, Equipment, Exercise, Region
+from programs.suggestion_models import Suggestion
 
 
 def _json_list_has(field: str):
@@ -69,4 +70,28 @@ class AlertFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         if not data.get("status"):
             data["status"] = Alert.Status.OPEN
+        super().__init__(data, *args, **kwargs)
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=Suggestion.Status.choices, empty_label=None, help_text="Defaults to open."
+    )
+    kind = django_filters.ChoiceFilter(choices=Suggestion.Kind.choices)
+    patient = IdFilter(
+        field_name="patient_id",
+        min_value=1,
+        max_value=2**63 - 1,
+        decimal_places=0,
+        help_text="Patient id.",
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = ["status", "kind", "patient"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("status"):
+            data["status"] = Suggestion.Status.OPEN
         super().__init__(data, *args, **kwargs)

@@ -16,6 +16,7 @@ from programs.api.adherence_serializers import (
     items_done_rate_field,
 )
 from programs.models import Category, Equipment, Laterality, Side
+from programs.suggestion_models import Suggestion
 
 MAX_LOGS_PER_BATCH = 500
 MAX_DAYS_PER_CALL = 92
@@ -50,6 +51,15 @@ class DoseSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=Side.choices)
 
 
+class TodayChangeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=Suggestion.Kind.choices,
+        help_text="advance: a step up; regress: a step down.",
+    )
+    what = serializers.CharField(help_text="What changed, in words.")
+    why = serializers.CharField(help_text="The sessions behind it, in words.")
+
+
 class TodayItemSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The prescription row; send it as `item` in logs.")
     exercise = TodayExerciseSerializer()
@@ -60,6 +70,11 @@ class TodayItemSerializer(serializers.Serializer):
     )
     done_count = serializers.IntegerField(help_text="Completed logs of this item on `date`.")
     done = serializers.BooleanField(help_text="done_count >= times_per_day.")
+    change = TodayChangeSerializer(
+        allow_null=True,
+        help_text="Set for two weeks after the clinic progressed or eased this line on "
+        "the evidence of the patient's logs; null otherwise.",
+    )
 
 
 class TodayProgramSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from programs.api.item_serializers import (
     ProgramLineInSerializer,
     ProgramLineOutSerializer,
 )
+from programs.design_guard import program_warnings
 from programs.models import Program
 
 MAX_REPORT_DAYS = 366
@@ -48,6 +49,13 @@ class PauseOutSerializer(serializers.Serializer):
     end = serializers.DateField(allow_null=True, help_text="Exclusive; null while paused.")
 
 
+class ProgramWarningSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=[("too_many_daily_exercises", "Too many a day")])
+    message = serializers.CharField(help_text="For the clinician, in words.")
+    limit = serializers.IntegerField(help_text="The clinic's daily exercise limit.")
+    count = serializers.IntegerField(help_text="Exercises on the program's busiest day.")
+
+
 class ProgramOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     patient = serializers.IntegerField(source="patient_id")
@@ -61,8 +69,17 @@ class ProgramOutSerializer(serializers.Serializer):
         many=True, source="current_items", help_text="The lines in force now."
     )
     pauses = PauseOutSerializer(many=True)
+    warnings = serializers.SerializerMethodField(
+        help_text="Design warnings; they never stop a program from being saved."
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(ProgramWarningSerializer(many=True))
+    def get_warnings(self, program) -> list[dict]:
+        return program_warnings(
+            items=program.current_items, limit=program.patient.clinic.daily_exercise_limit
+        )
 
 
 class ProgramInSerializer(StrictSerializer):

@@ -186,6 +186,7 @@ def current_items_prefetch() -> Prefetch:
 def programs_for_patient(*, patient: Patient) -> QuerySet[Program]:
     return (
         Program.objects.filter(patient=patient)
+        .select_related("patient__clinic")
         .prefetch_related(current_items_prefetch(), "pauses")
         .order_by("-start_date", "-id")
     )
@@ -198,7 +199,7 @@ def programs_for_clinic(*, clinic_id: int) -> QuerySet[Program]:
 def program_with_items(*, program: Program) -> Program:
     return (
         Program.objects.prefetch_related(current_items_prefetch(), "pauses")
-        .select_related("patient")
+        .select_related("patient__clinic")
         .get(pk=program.pk)
     )
 

@@ -23,6 +23,7 @@ from patients.timezones import local_today
 from programs.adherence import AdherenceRates, DayStatus, adherence_rates, day_statuses, streaks
 from programs.models import Exercise, Program, ProgramItem
 from programs.scheduling import DONE_COUNT_SQL, SCHEDULED_ON_SQL, scheduled_on_sql_params
+from programs.suggestion_models import Suggestion
 
 ROUTINE_SQL = f"""
 SELECT
@@ -30,14 +31,19 @@ SELECT
     item.sets, item.reps, item.hold_seconds, item.duration_seconds, item.side, item.notes,
     {DONE_COUNT_SQL},
     exercise.slug, exercise.name, exercise.category, exercise.instructions, exercise.cues,
-    exercise.media_urls, exercise.equipment, exercise.laterality
+    exercise.media_urls, exercise.equipment, exercise.laterality,
+    suggestion.change, suggestion.evidence, suggestion.kind
 FROM {ProgramItem._meta.db_table} item
 JOIN {Program._meta.db_table} program ON program.id = item.program_id
 JOIN {Exercise._meta.db_table} exercise ON exercise.id = item.exercise_id
+LEFT JOIN {Suggestion._meta.db_table} suggestion ON suggestion.applied_item_id = item.id
+    AND suggestion.status IN ('accepted', 'applied') AND item.valid_from >= %(change_since)s
 WHERE program.patient_id = %(patient_id)s AND {SCHEDULED_ON_SQL}
 ORDER BY program.start_date, item.program_id, item."order", item.id
 """  # noqa: S608 (table names from model metadata only)
 
+# How long an item shows the accepted suggestion that made it ("what changed and why").
+CHANGE_SHOWN_DAYS = 14
 # The longest history the streaks look back on.
 STREAK_HISTORY_DAYS = 400
 PAIN_WINDOW_DAYS = 30
@@ -49,9 +55,15 @@ def patient_routine(*, patient: Patient, day: dt.date, today: dt.date) -> dict[s
     Only programs with something scheduled that day appear; items keep their
     order. `complete` is true when something is scheduled and every item has
     `times_per_day` completed logs (counted by the item's line, so logs made
-    before a mid-day edit count for the edited line).
+    before a mid-day edit count for the edited line). An item written by an
+    accepted progression suggestion carries `change` (what and why) for its first
+    CHANGE_SHOWN_DAYS days.
     """
-    params = {"patient_id": patient.pk, **scheduled_on_sql_params(day, today)}
+    params = {
+        "patient_id": patient.pk,
+        "change_since": day - dt.timedelta(days=CHANGE_SHOWN_DAYS - 1),
+        **scheduled_on_sql_params(day, today),
+    }
     with connection.cursor() as cursor:
         cursor.execute(ROUTINE_SQL, params)
         rows = cursor.fetchall()
@@ -77,6 +89,9 @@ def patient_routine(*, patient: Patient, day: dt.date, today: dt.date) -> dict[s
         media,
         equipment,
         laterality,
+        change,
+        evidence,
+        change_kind,
     ) in rows:
         program = programs.get(program_id)
         if program is None:
@@ -107,6 +122,11 @@ def patient_routine(*, patient: Patient, day: dt.date, today: dt.date) -> dict[s
                 "notes": notes,
                 "done_count": done_count,
                 "done": done,
+                "change": (
+                    {"kind": change_kind, "what": change, "why": evidence}
+                    if change is not None
+                    else None
+                ),
             }
         )
     return {

@@ -264,6 +264,26 @@ def _update_items(program: Program, items: list[dict], now: dt.datetime | None) 
     return True
 
 
+def program_line_change(
+    *,
+    program: Program,
+    key: uuid.UUID,
+    exercise=None,
+    dose: dict | None = None,
+    now: dt.datetime | None = None,
+) -> Program:
+    """One line gets another exercise and/or dose as a new version; the other lines
+    stay as they are. Raises ItemsInvalid when the line is no longer current."""
+    current = list(program.items.filter(valid_until__isnull=True).values_list("key", flat=True))
+    if key not in current:
+        raise ItemsInvalid({"key": ["This program has no current line with this key."]})
+    change: dict = {"key": key, **(dose or {})}
+    if exercise is not None:
+        change["exercise"] = exercise
+    items = [change if row_key == key else {"key": row_key} for row_key in current]
+    return program_update(program=program, data={"items": items}, now=now)
+
+
 def _comparable(line: dict) -> tuple:
     return tuple(line[name].pk if name == "exercise" else line[name] for name in LINE_FIELDS)
 

@@ -11,6 +11,8 @@ from config.web.access import ClinicianPageMixin
 from patients.models import AuditEvent
 from patients.timezones import local_today
 from programs.api.filters import ExerciseFilter
+from programs.chain import chain_neighbour
+from programs.design_guard import program_warnings
 from programs.models import Program
 from programs.selectors.clinic import (
     exercises_for_clinic,
@@ -25,6 +27,7 @@ from programs.services.programs import (
     ProgramStateError,
     program_assign,
     program_complete,
+    program_line_change,
     program_pause,
     program_resume,
     program_update,
@@ -139,6 +142,9 @@ class ProgramEditView(ProgramMixin, View):
             "editable": program.status != Program.Status.COMPLETED,
             "pause_form": pause_form
             or PauseForm(initial={"start": local_today(program.patient.timezone)}),
+            "warnings": program_warnings(
+                items=items, limit=program.patient.clinic.daily_exercise_limit
+            ),
         }
 
     def get(self, request, pk):
@@ -211,15 +217,14 @@ class ProgramSwapView(ProgramMixin, View):
         if item is None or direction not in {"progression", "regression"}:
             messages.error(request, _("That exercise is no longer in the program."))
             return redirect("console-program", program.pk)
-        target = getattr(item.exercise, direction)
-        allowed = exercises_for_clinic(clinic_id=self.clinic_id)
-        if target is None or not allowed.filter(pk=target.pk).exists():
+        target = chain_neighbour(
+            exercise=item.exercise, direction=direction, clinic_id=self.clinic_id
+        )
+        if target is None:
             messages.error(request, _("The library has no such step for this exercise."))
             return redirect("console-program", program.pk)
-        items = [{"key": i.key} for i in program.current_items]
-        items[program.current_items.index(item)] = {"key": item.key, "exercise": target}
         try:
-            program_update(program=program, data={"items": items})
+            program_line_change(program=program, key=item.key, exercise=target)
         except (ItemsInvalid, ProgramStateError) as exc:
             messages.error(request, " ".join(_flatten(getattr(exc, "errors", str(exc)))))
             return redirect("console-program", program.pk)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from programs.web import alerts, exports, library, patients, printing, programs
+from programs.web import alerts, exports, library, patients, printing, programs, suggestions
 
 urlpatterns = [
     path("patients/", patients.PatientListView.as_view(), name="console-patients"),
@@ -40,5 +40,10 @@ urlpatterns = [
     path("alerts/", alerts.AlertListView.as_view(), name="console-alerts"),
     path(
         "alerts/<int:pk>/resolve/", alerts.AlertResolveView.as_view(), name="console-alert-resolve"
+    ),
+    re_path(
+        r"^suggestions/(?P<pk>[0-9]+)/(?P<action>accept|dismiss)/$",
+        suggestions.SuggestionDecideView.as_view(),
+        name="console-suggestion-decide",
     ),
 ]

@@ -22,6 +22,7 @@ from programs.models import (
     ProgramPause,
     ProgramTemplate,
 )
+from programs.suggestion_models import ProgressionRule, Suggestion
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,23 @@ class ClinicWorld:
             return self.patient.user
         if model is ProgramPause:
             return ProgramPause.objects.create(program=self.program, start=self.program.start_date)
+        if model is ProgressionRule:
+            return ProgressionRule.objects.create(clinic=self.clinic, template=self.template)
+        if model is Suggestion:
+            item = self.log.item
+            return Suggestion.objects.create(
+                clinic=self.clinic,
+                patient=self.patient,
+                program=self.program,
+                line_key=item.key,
+                item=item,
+                kind=Suggestion.Kind.ADVANCE,
+                evidence=f"{self.marker} 4 of 4 sessions complete",
+                change=f"{self.marker} more reps",
+                to_exercise=self.exercise,
+                window_start=self.log.date,
+                window_end=self.log.date,
+            )
         if model in (WebhookEndpoint, WebhookMessage):
             endpoint = WebhookEndpoint.objects.create(
                 clinic=self.clinic,

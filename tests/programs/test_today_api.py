@@ -73,6 +73,7 @@ def test_today_shape(patient_client, patient):
                         "notes": "Slow on the way down; stop if your back pinches.",
                         "done_count": 0,
                         "done": False,
+                        "change": None,
                     }
                 ],
             }
