@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from django.db import connection
-from django.db.models import FilteredRelation, Q
+from django.db.models import Count, FilteredRelation, Q, Sum
 from django.utils import timezone
 
 from patients.timezones import local_today
@@ -87,7 +87,12 @@ class _Tally:
 
     @property
     def pain_average(self) -> float | None:
-        return round(self.pain_sum / self.pain_count, 1) if self.pain_count else None
+        return _pain_average(self.pain_sum, self.pain_count)
+
+
+def _pain_average(pain_sum: int | None, pain_count: int) -> float | None:
+    """A day's pain: the mean of the pain its logs reported, to one decimal."""
+    return round(pain_sum / pain_count, 1) if pain_count else None
 
 
 @dataclass
@@ -211,6 +216,39 @@ FROM per_day
 WHERE scheduled > 0 AND (on_date < today OR done >= scheduled)
 GROUP BY patient_id
 """  # noqa: S608 (table names from model metadata only)
+
+
+def recent_logged_days(
+    *, patients: Sequence[PatientRef], days: int, now: dt.datetime | None = None
+) -> dict[int, dict[dt.date, float | None]]:
+    """{patient id: {each of their last `days` local dates with any log: its pain
+    average}} in one query: what recent_day_statuses says of `logged` and
+    `pain_average`, without the schedule (the patient list's data days and latest
+    pain need only these)."""
+    now = now or timezone.now()
+    found: dict[int, dict[dt.date, float | None]] = {patient.pk: {} for patient in patients}
+    if not patients:
+        return found
+    rows = (
+        ExerciseLog.objects.filter(_in_windows(_recent_windows(patients, days, now)))
+        .values_list("patient_id", "date")
+        .annotate(pain_sum=Sum("pain"), pain_count=Count("pain"))
+        .order_by()
+    )
+    for patient_id, day, pain_sum, pain_count in rows:
+        found[patient_id][day] = _pain_average(pain_sum, pain_count)
+    return found
+
+
+def _in_windows(windows: dict[int, Window]) -> Q:
+    """Logs of each patient within their own window."""
+    ids_by_window: dict[Window, list[int]] = defaultdict(list)
+    for patient_id, window in windows.items():
+        ids_by_window[window].append(patient_id)
+    in_windows = Q()
+    for (start, end), ids in ids_by_window.items():
+        in_windows |= Q(patient_id__in=ids, date__gte=start, date__lte=end)
+    return in_windows
 
 
 def _recent_windows(
@@ -390,15 +428,9 @@ def _log_tallies(
 
     The logs are read as plain tuples and counted here: a window holds a few logs per
     line and day, and grouping them in SQL cost more than it saved."""
-    ids_by_window: dict[Window, list[int]] = defaultdict(list)
-    for patient_id, window in windows.items():
-        ids_by_window[window].append(patient_id)
-    in_windows = Q()
-    for (start, end), ids in ids_by_window.items():
-        in_windows |= Q(patient_id__in=ids, date__gte=start, date__lte=end)
     tallies: dict[int, dict[dt.date, _Tally]] = defaultdict(dict)
     for patient_id, day, item_id, completed, pain in (
-        ExerciseLog.objects.filter(in_windows)
+        ExerciseLog.objects.filter(_in_windows(windows))
         .values_list("patient_id", "date", "item_id", "completed", "pain")
         .order_by()
     ):

@@ -10,7 +10,12 @@ import pytest
 
 from patients.timezones import local_today
 from programs import adherence
-from programs.adherence import adherence_rates, recent_day_statuses, recent_rates
+from programs.adherence import (
+    adherence_rates,
+    recent_day_statuses,
+    recent_logged_days,
+    recent_rates,
+)
 from programs.models import Program, ProgramPause
 from tests import factories
 from tests.conftest import auth_client
@@ -129,6 +134,25 @@ def test_the_sql_rates_equal_adherence_rates_over_day_statuses(patients):
     assert adherence.NO_RATES in seen
     assert {rates.days_complete_rate for rates in seen} >= {None, 0.0, 100.0}
     assert len({rates.items_done_rate for rates in seen}) > 15
+
+
+def test_the_logged_days_equal_the_day_statuses_logged_days_and_pain(
+    patients, django_assert_num_queries
+):
+    """The console list's data days and latest pain read the logged days alone; they
+    are the `logged` days and `pain_average` of the day statuses."""
+    pains = set()
+    for now in NOWS:
+        statuses = recent_day_statuses(patients=patients, days=30, now=now)
+        expected = {
+            pk: {day.date: day.pain_average for day in days if day.logged}
+            for pk, days in statuses.items()
+        }
+        with django_assert_num_queries(1):
+            found = recent_logged_days(patients=patients, days=30, now=now)
+        assert found == expected, now
+        pains.update(pain for days in found.values() for pain in days.values())
+    assert None in pains and len(pains) > 10
 
 
 def test_the_rates_take_one_query_for_one_patient_or_fifty(db, django_assert_num_queries):
