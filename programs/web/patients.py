@@ -10,6 +10,7 @@ from patients.models import AuditEvent
 from programs.api.patient_views import PatientFilter
 from programs.selectors.clinic import patients_for_clinic
 from programs.selectors.console import SORT_VALUES, patient_rows, rows_sorted
+from programs.web.present import patient_rows_html
 
 PER_PAGE = 50
 COLUMNS = [
@@ -28,7 +29,9 @@ class PatientListView(ClinicianPageMixin, View):
     template_name = "programs/patient_list.html"
 
     def get(self, request):
-        search = PatientFilter(request.GET, queryset=patients_for_clinic(clinic_id=self.clinic_id))
+        # The list names no clinician: the selector's prefetch of them is dropped.
+        patients = patients_for_clinic(clinic_id=self.clinic_id).prefetch_related(None)
+        search = PatientFilter(request.GET, queryset=patients)
         queryset = search.qs if search.is_valid() else search.queryset.none()
         sort = request.GET.get("sort", "name")
         descending = sort.startswith("-")
@@ -53,6 +56,7 @@ class PatientListView(ClinicianPageMixin, View):
             self.template_name,
             {
                 "rows": rows,
+                "row_cells": patient_rows_html(rows),
                 "page": page,
                 "q": q,
                 "search_errors": search.errors,
