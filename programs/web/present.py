@@ -11,7 +11,7 @@ from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from programs.adherence import DayStatus
 from programs.models import EVERY_DAY
@@ -321,6 +321,52 @@ def pain_rows_html(chart: PainChart) -> str:
 
 def pain_dots_html(chart: PainChart) -> str:
     return format_html_join("", '<circle class="dot" cx="{}" cy="{}" r="2.5"/>', chart.dots)
+
+
+def log_rows_html(logs: Sequence, *, high_pain: int) -> str:
+    """The patient page's recent logs as table rows, as the template wrote them."""
+    formatted: dict[tuple, str] = {}
+    yes, no = gettext("yes"), gettext("no")
+
+    def once(fn, *args) -> str:
+        key = (fn, *args, *map(type, args))
+        if key not in formatted:
+            formatted[key] = fn(*args)
+        return formatted[key]
+
+    def done(log) -> str:
+        text = yes if log.completed else no
+        if log.sets_done:
+            sets = ngettext("%(n)s set", "%(n)s sets", log.sets_done) % {"n": log.sets_done}
+            reps = f" {TIMES} {log.reps_done}" if log.reps_done else ""
+            return format_html("{} ({}{})", text, sets, reps)
+        if log.reps_done:
+            reps = ngettext("%(n)s rep", "%(n)s reps", log.reps_done) % {"n": log.reps_done}
+            return format_html("{} ({})", text, reps)
+        return text
+
+    def pain(log) -> str:
+        if log.pain is None:
+            return ""
+        css = mark_safe(' class="pain-high"') if log.pain >= high_pain else ""
+        return format_html("<span{}>{}</span>", css, once(localize, log.pain))
+
+    return format_html_join(
+        "",
+        '<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td>'
+        '<td class="num">{}</td><td class="note">{}</td></tr>',
+        (
+            (
+                once(date, log.date, "D j M"),
+                log.item.exercise.name,
+                done(log),
+                pain(log),
+                "" if log.difficulty is None else once(localize, log.difficulty),
+                log.note,
+            )
+            for log in logs
+        ),
+    )
 
 
 def patient_rows_html(rows: Sequence) -> str:
