@@ -1,9 +1,12 @@
 """Per-day adherence for one or many patients, in a fixed number of queries.
 
 Everything adherence-related (the patient's /me/days and /me/adherence, the
-clinician's patient list and reports) is computed from `day_statuses`, which
-loads a patient set's items (with their pauses) and per-day log tallies in two
-queries and applies the rule of programs.scheduling in Python.
+clinician's reports) is computed from `day_statuses`, which loads a patient set's
+items (with their pauses) and per-day log tallies in two queries and applies the
+rule of programs.scheduling in Python. The clinician's patient list, which needs
+only the rates of a page of hundreds of patients, gets them from `recent_rates`:
+the same rule in its SQL form, summed in the database, checked equal to the day
+statuses' rates by tests/programs/test_adherence_sql.py.
 
 Counts are occurrences: an item scheduled twice a day adds 2 to `scheduled`; a
 line's `done` is capped at what was scheduled, so logging an exercise three times
@@ -21,11 +24,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
-from django.db.models import FilteredRelation, Q
+from django.db import connection
+from django.db.models import Count, FilteredRelation, Q, Sum
 from django.utils import timezone
 
 from patients.timezones import local_today
-from programs.models import ExerciseLog, Program, ProgramItem
+from programs.models import ExerciseLog, Program, ProgramItem, weekday_bit
+from programs.scheduling import scheduled_on_sql
 
 
 class PatientRef(Protocol):
@@ -82,7 +87,12 @@ class _Tally:
 
     @property
     def pain_average(self) -> float | None:
-        return round(self.pain_sum / self.pain_count, 1) if self.pain_count else None
+        return _pain_average(self.pain_sum, self.pain_count)
+
+
+def _pain_average(pain_sum: int | None, pain_count: int) -> float | None:
+    """A day's pain: the mean of the pain its logs reported, to one decimal."""
+    return round(pain_sum / pain_count, 1) if pain_count else None
 
 
 @dataclass
@@ -126,15 +136,119 @@ def recent_day_statuses(
 def recent_rates(
     *, patients: Sequence[PatientRef], days: int, now: dt.datetime | None = None
 ) -> dict[int, "AdherenceRates"]:
-    """{patient id: adherence_rates over their last `days` local dates} in two queries,
-    without a DayStatus per day: the patient list asks this for a page of patients."""
+    """{patient id: adherence_rates over their last `days` local dates} in one query.
+
+    The patient list asks this for a page of hundreds of patients, so the day-by-day
+    work runs in the database: RECENT_TOTALS_SQL applies the scheduling rule in its
+    SQL form (programs.scheduling.scheduled_on_sql) to each patient-day, caps each
+    line's done at its times per day and sums the counted days exactly as
+    adherence_rates does; only the four totals per patient come back, and the rates
+    are made from them by the same `_rates_of_totals`. tests/programs/test_adherence_sql.py
+    checks the result equals adherence_rates over day_statuses on the same data."""
+    if not patients:
+        return {}
     now = now or timezone.now()
-    return {
-        patient_id: _rates(zip(dates, scheduled, done, strict=True), today)
-        for patient_id, today, dates, scheduled, done, _ in _day_counts(
-            patients, _recent_windows(patients, days, now), now
-        )
-    }
+    windows = _recent_windows(patients, days, now)
+    adapt = connection.ops.adapt_datefield_value
+    params: dict[str, object] = {"active": Program.Status.ACTIVE.value}
+    members = []
+    for n, (patient_id, (first, today)) in enumerate(windows.items()):
+        params |= {f"p{n}": patient_id, f"f{n}": adapt(first), f"t{n}": adapt(today)}
+        members.append(f"(%(p{n})s, %(f{n})s, %(t{n})s)")
+    first = min(window[0] for window in windows.values())
+    last = max(window[1] for window in windows.values())
+    calendar = []
+    for n, day in enumerate(date_range(first, last)):
+        params |= {f"d{n}": adapt(day), f"b{n}": weekday_bit(day.isoweekday())}
+        calendar.append(f"(%(d{n})s, %(b{n})s)")
+    sql = RECENT_TOTALS_SQL.format(members=", ".join(members), calendar=", ".join(calendar))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        # PostgreSQL sums integers as numeric: the totals are made ints again.
+        totals = {row[0]: _rates_of_totals(*map(int, row[1:])) for row in cursor.fetchall()}
+    return {patient_id: totals.get(patient_id, NO_RATES) for patient_id in windows}
+
+
+_SCHEDULED_ON_CALENDAR_DAY = scheduled_on_sql(
+    day="calendar.on_date",
+    weekday_bit="calendar.weekday_bit",
+    before_today="calendar.on_date < member.today",
+)
+# member: each patient's window (first local date, today); calendar: each date of
+# all the windows with its weekday bit. A line is (program, key): logs of any version
+# count for it, and its done is capped at its times per day. A day counts when
+# something is scheduled and it is before today or complete (see AdherenceRates).
+RECENT_TOTALS_SQL = f"""
+WITH member (patient_id, first_day, today) AS (VALUES {{members}}),
+calendar (on_date, weekday_bit) AS (VALUES {{calendar}}),
+scheduled AS (
+    SELECT member.patient_id, member.today, calendar.on_date,
+           item.program_id, item.key, item.times_per_day
+    FROM member
+    JOIN calendar ON calendar.on_date >= member.first_day AND calendar.on_date <= member.today
+    JOIN {Program._meta.db_table} program ON program.patient_id = member.patient_id
+    JOIN {ProgramItem._meta.db_table} item ON item.program_id = program.id
+    WHERE {_SCHEDULED_ON_CALENDAR_DAY}
+),
+done AS (
+    SELECT log.patient_id, log.date AS on_date, line.program_id, line.key, COUNT(*) AS n
+    FROM member
+    JOIN {ExerciseLog._meta.db_table} log ON log.patient_id = member.patient_id
+        AND log.date >= member.first_day AND log.date <= member.today AND log.completed
+    JOIN {ProgramItem._meta.db_table} line ON line.id = log.item_id
+    GROUP BY log.patient_id, log.date, line.program_id, line.key
+),
+per_day AS (
+    SELECT scheduled.patient_id, scheduled.today, scheduled.on_date,
+           SUM(scheduled.times_per_day) AS scheduled,
+           SUM(CASE WHEN done.n IS NULL THEN 0
+                    WHEN done.n < scheduled.times_per_day THEN done.n
+                    ELSE scheduled.times_per_day END) AS done
+    FROM scheduled
+    LEFT JOIN done ON done.patient_id = scheduled.patient_id
+        AND done.on_date = scheduled.on_date
+        AND done.program_id = scheduled.program_id AND done.key = scheduled.key
+    GROUP BY scheduled.patient_id, scheduled.today, scheduled.on_date
+)
+SELECT patient_id, COUNT(*), SUM(CASE WHEN done >= scheduled THEN 1 ELSE 0 END),
+       SUM(scheduled), SUM(done)
+FROM per_day
+WHERE scheduled > 0 AND (on_date < today OR done >= scheduled)
+GROUP BY patient_id
+"""  # noqa: S608 (table names from model metadata only)
+
+
+def recent_logged_days(
+    *, patients: Sequence[PatientRef], days: int, now: dt.datetime | None = None
+) -> dict[int, dict[dt.date, float | None]]:
+    """{patient id: {each of their last `days` local dates with any log: its pain
+    average}} in one query: what recent_day_statuses says of `logged` and
+    `pain_average`, without the schedule (the patient list's data days and latest
+    pain need only these)."""
+    now = now or timezone.now()
+    found: dict[int, dict[dt.date, float | None]] = {patient.pk: {} for patient in patients}
+    if not patients:
+        return found
+    rows = (
+        ExerciseLog.objects.filter(_in_windows(_recent_windows(patients, days, now)))
+        .values_list("patient_id", "date")
+        .annotate(pain_sum=Sum("pain"), pain_count=Count("pain"))
+        .order_by()
+    )
+    for patient_id, day, pain_sum, pain_count in rows:
+        found[patient_id][day] = _pain_average(pain_sum, pain_count)
+    return found
+
+
+def _in_windows(windows: dict[int, Window]) -> Q:
+    """Logs of each patient within their own window."""
+    ids_by_window: dict[Window, list[int]] = defaultdict(list)
+    for patient_id, window in windows.items():
+        ids_by_window[window].append(patient_id)
+    in_windows = Q()
+    for (start, end), ids in ids_by_window.items():
+        in_windows |= Q(patient_id__in=ids, date__gte=start, date__lte=end)
+    return in_windows
 
 
 def _recent_windows(
@@ -314,15 +428,9 @@ def _log_tallies(
 
     The logs are read as plain tuples and counted here: a window holds a few logs per
     line and day, and grouping them in SQL cost more than it saved."""
-    ids_by_window: dict[Window, list[int]] = defaultdict(list)
-    for patient_id, window in windows.items():
-        ids_by_window[window].append(patient_id)
-    in_windows = Q()
-    for (start, end), ids in ids_by_window.items():
-        in_windows |= Q(patient_id__in=ids, date__gte=start, date__lte=end)
     tallies: dict[int, dict[dt.date, _Tally]] = defaultdict(dict)
     for patient_id, day, item_id, completed, pain in (
-        ExerciseLog.objects.filter(in_windows)
+        ExerciseLog.objects.filter(_in_windows(windows))
         .values_list("patient_id", "date", "item_id", "completed", "pain")
         .order_by()
     ):
@@ -373,6 +481,14 @@ def _rates(days: Iterable[tuple[dt.date, int, int]], today: dt.date) -> Adherenc
             scheduled_sum += scheduled
             done_sum += done
             complete += done >= scheduled
+    return _rates_of_totals(counted, complete, scheduled_sum, done_sum)
+
+
+def _rates_of_totals(
+    counted: int, complete: int, scheduled_sum: int, done_sum: int
+) -> AdherenceRates:
+    """The rates of a window from its counted days, complete days and the occurrences
+    scheduled and done on the counted days."""
     if not counted:
         return NO_RATES
     return AdherenceRates(

@@ -142,24 +142,34 @@ def has_scheduled_work(day: dt.date, today: dt.date, patient_ref: str = "pk") ->
     return Exists(scheduled_items(day, today).filter(program__patient=OuterRef(patient_ref)))
 
 
-# The same rule as one SQL condition, for raw statements on the hottest read path
-# (GET /me/today), where compiling the queryset above costs far more than running it.
-# It mirrors item_scheduled_on line by line; tests/programs/test_scheduling_sql.py
-# checks the two agree. Aliases: `item` (ProgramItem) and `program` (Program); the
-# parameters come from scheduled_on_sql_params. Portable to PostgreSQL and SQLite.
-SCHEDULED_ON_SQL = f"""
-    program.start_date <= %(day)s
-    AND (program.end_date IS NULL OR program.end_date >= %(day)s)
-    AND item.valid_from <= %(day)s
-    AND (item.valid_until IS NULL OR item.valid_until > %(day)s)
-    AND (item.days_mask & %(weekday_bit)s) <> 0
-    AND (%(before_today)s OR program.status = %(active)s)
+def scheduled_on_sql(*, day: str, weekday_bit: str, before_today: str) -> str:
+    """The rule as one SQL condition on `item` (ProgramItem) and `program` (Program),
+    for raw statements where compiling the querysets above costs more than running
+    them. It mirrors item_scheduled_on line by line; tests/programs/test_scheduling_sql.py
+    and tests/programs/test_adherence_sql.py check the two agree. The arguments are SQL
+    expressions (parameters or columns) for the local date, its weekday bit and
+    whether it is before today; `%(active)s` is Program.Status.ACTIVE. Portable to
+    PostgreSQL and SQLite."""
+    return f"""
+    program.start_date <= {day}
+    AND (program.end_date IS NULL OR program.end_date >= {day})
+    AND item.valid_from <= {day}
+    AND (item.valid_until IS NULL OR item.valid_until > {day})
+    AND (item.days_mask & {weekday_bit}) <> 0
+    AND ({before_today} OR program.status = %(active)s)
     AND NOT EXISTS (
         SELECT 1 FROM {ProgramPause._meta.db_table} pause
-        WHERE pause.program_id = program.id AND pause."start" <= %(day)s
-            AND (pause."end" IS NULL OR pause."end" > %(day)s)
+        WHERE pause.program_id = program.id AND pause."start" <= {day}
+            AND (pause."end" IS NULL OR pause."end" > {day})
     )
 """  # noqa: S608 (table names from model metadata only)
+
+
+# For one day given as parameters (scheduled_on_sql_params): the hottest read path,
+# GET /me/today.
+SCHEDULED_ON_SQL = scheduled_on_sql(
+    day="%(day)s", weekday_bit="%(weekday_bit)s", before_today="%(before_today)s"
+)
 
 # Completed logs on %(day)s of the outer `item`'s line (its key), as done_count_subquery.
 DONE_COUNT_SQL = f"""(

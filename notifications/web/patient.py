@@ -21,6 +21,7 @@ from programs.web.present import (
     calendar_days,
     calendar_weeks,
     day_rows_html,
+    log_rows_html,
     pain_chart,
     pain_dots_html,
     pain_rows_html,
@@ -48,6 +49,7 @@ class PatientPageView(ClinicianPageMixin, View):
                 :DELIVERIES_SHOWN
             ]
         )
+        logs = recent_logs(patient=patient)
         devices = Device.objects.filter(patient=patient, active=True).count()
         outcomes = outcomes_summary(patient_id=patient.pk)
         self.audit(AuditEvent.Action.READ, [patient.pk])
@@ -65,7 +67,8 @@ class PatientPageView(ClinicianPageMixin, View):
                 "chart": chart,
                 "pain_rows": pain_rows_html(chart),
                 "pain_dots": pain_dots_html(chart),
-                "logs": recent_logs(patient=patient),
+                "logs": logs,
+                "log_rows": log_rows_html(logs, high_pain=HIGH_PAIN),
                 "alerts": patient_alerts(patient=patient),
                 "deliveries": deliveries,
                 "devices": devices,

@@ -158,14 +158,14 @@ SUMMARY_DAYS = 7
 def last_7_days_adherence(
     *, patients: Sequence[PatientRef], now: dt.datetime | None = None
 ) -> dict[int, AdherenceRates]:
-    """{patient id: adherence rates of their last 7 local days} in two queries."""
+    """{patient id: adherence rates of their last 7 local days} in one query."""
     return recent_rates(patients=patients, days=SUMMARY_DAYS, now=now)
 
 
 def last_7_days_rates(
     *, patients: Sequence[PatientRef], now: dt.datetime | None = None
 ) -> dict[int, float | None]:
-    """{patient id: days-complete rate of their last 7 local days} in two queries."""
+    """{patient id: days-complete rate of their last 7 local days} in one query."""
     return {
         patient_id: rates.days_complete_rate
         for patient_id, rates in last_7_days_adherence(patients=patients, now=now).items()

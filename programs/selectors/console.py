@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from patients.models import Patient
-from programs.adherence import recent_day_statuses
+from programs.adherence import recent_logged_days
 from programs.models import Alert, ExerciseLog
 from programs.selectors.clinic import (
     RTM_BILLABLE_DAYS,
@@ -101,15 +101,15 @@ def remote_monitoring(
     *, patients: Sequence[Patient], now: dt.datetime | None = None
 ) -> dict[int, RemoteMonitoring]:
     """Data days in each patient's current 30-day period (the days with any log, as
-    the adherence report counts them) and their latest reported pain: three queries."""
-    statuses = recent_day_statuses(patients=patients, days=RTM_WINDOW_DAYS, now=now)
+    the adherence report counts them) and their latest reported pain: one query."""
     found = {}
-    for patient_id, days in statuses.items():
-        latest = next((d for d in reversed(days) if d.pain_average is not None), None)
+    logged = recent_logged_days(patients=patients, days=RTM_WINDOW_DAYS, now=now)
+    for patient_id, pains in logged.items():
+        latest_on = max((day for day, pain in pains.items() if pain is not None), default=None)
         found[patient_id] = RemoteMonitoring(
-            data_days=sum(d.logged for d in days),
-            latest_pain=latest.pain_average if latest else None,
-            latest_pain_on=latest.date if latest else None,
+            data_days=len(pains),
+            latest_pain=None if latest_on is None else pains[latest_on],
+            latest_pain_on=latest_on,
         )
     return found
 

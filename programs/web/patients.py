@@ -12,6 +12,7 @@ from programs.outcomes.measures import Measure
 from programs.outcomes.selectors import ordered_by_change, with_change_since_start
 from programs.selectors.clinic import patients_for_clinic
 from programs.selectors.console import SORT_VALUES, patient_rows, rows_sorted
+from programs.web.present import patient_rows_html
 
 PER_PAGE = 50
 # Sorted in SQL before paging; the others on the computed columns of every match.
@@ -33,7 +34,9 @@ class PatientListView(ClinicianPageMixin, View):
     template_name = "programs/patient_list.html"
 
     def get(self, request):
-        search = PatientFilter(request.GET, queryset=patients_for_clinic(clinic_id=self.clinic_id))
+        # The list names no clinician: the selector's prefetch of them is dropped.
+        patients = patients_for_clinic(clinic_id=self.clinic_id).prefetch_related(None)
+        search = PatientFilter(request.GET, queryset=patients)
         queryset = search.qs if search.is_valid() else search.queryset.none()
         sort = request.GET.get("sort", "name")
         descending = sort.startswith("-")
@@ -62,6 +65,7 @@ class PatientListView(ClinicianPageMixin, View):
             self.template_name,
             {
                 "rows": rows,
+                "row_cells": patient_rows_html(rows),
                 "page": page,
                 "q": q,
                 "search_errors": search.errors,

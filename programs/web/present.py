@@ -5,7 +5,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.html import format_html_join
+from django.template.defaultfilters import date, floatformat, timesince_filter
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
+from django.utils.translation import gettext, ngettext
 
 from programs.adherence import DayStatus
 from programs.models import EVERY_DAY
@@ -281,8 +287,9 @@ def version_history(rows: Sequence) -> list[VersionChange]:
 
 
 # --- Long repeated markup ------------------------------------------------------------
-# The patient page repeats a few cells 90 times over; joined here with format_html
-# (every value escaped) they cost a fraction of the same loops as template nodes.
+# The patient page repeats a few cells 90 times over, the patient list a row per
+# patient; joined here with format_html (every value escaped) they cost a fraction
+# of the same loops as template nodes.
 def calendar_cells_html(weeks: Sequence[Sequence[CalendarDay | None]]) -> str:
     cells = [day for week in weeks for day in week]
     return format_html_join(
@@ -314,3 +321,123 @@ def pain_rows_html(chart: PainChart) -> str:
 
 def pain_dots_html(chart: PainChart) -> str:
     return format_html_join("", '<circle class="dot" cx="{}" cy="{}" r="2.5"/>', chart.dots)
+
+
+def log_rows_html(logs: Sequence, *, high_pain: int) -> str:
+    """The patient page's recent logs as table rows, as the template wrote them."""
+    formatted: dict[tuple, str] = {}
+    yes, no = gettext("yes"), gettext("no")
+
+    def once(fn, *args) -> str:
+        key = (fn, *args, *map(type, args))
+        if key not in formatted:
+            formatted[key] = fn(*args)
+        return formatted[key]
+
+    def done(log) -> str:
+        text = yes if log.completed else no
+        if log.sets_done:
+            sets = ngettext("%(n)s set", "%(n)s sets", log.sets_done) % {"n": log.sets_done}
+            reps = f" {TIMES} {log.reps_done}" if log.reps_done else ""
+            return format_html("{} ({}{})", text, sets, reps)
+        if log.reps_done:
+            reps = ngettext("%(n)s rep", "%(n)s reps", log.reps_done) % {"n": log.reps_done}
+            return format_html("{} ({})", text, reps)
+        return text
+
+    def pain(log) -> str:
+        if log.pain is None:
+            return ""
+        css = mark_safe(' class="pain-high"') if log.pain >= high_pain else ""
+        return format_html("<span{}>{}</span>", css, once(localize, log.pain))
+
+    return format_html_join(
+        "",
+        '<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td>'
+        '<td class="num">{}</td><td class="note">{}</td></tr>',
+        (
+            (
+                once(date, log.date, "D j M"),
+                log.item.exercise.name,
+                done(log),
+                pain(log),
+                "" if log.difficulty is None else once(localize, log.difficulty),
+                log.note,
+            )
+            for log in logs
+        ),
+    )
+
+
+def patient_rows_html(rows: Sequence) -> str:
+    """The patient list's table rows (PatientRow, see programs.selectors.console), each
+    cell as the template wrote it, through the same filters. A page repeats few
+    distinct values (dates, percentages, counts), so each is formatted once."""
+    invited = format_html(' <span class="tag">{}</span>', gettext("invited"))
+    nothing = format_html('<span class="muted">{}</span>', gettext("nothing scheduled"))
+    never = format_html('<span class="muted">{}</span>', gettext("never"))
+    no_pain = format_html('<span class="muted">{}</span>', "\N{EM DASH}")
+    ago = gettext("ago")
+    # The patient's address with a marker for the id, reversed once for the page.
+    marker = 2**31 - 1
+    before_id, after_id = reverse("console-patient", args=[marker]).split(str(marker))
+    formatted: dict[tuple, str] = {}
+
+    def once(fn, *args) -> str:
+        key = (fn, *args, *map(type, args))  # 2 and 2.0 format differently
+        if key not in formatted:
+            formatted[key] = fn(*args)
+        return formatted[key]
+
+    def cells(row) -> tuple:
+        patient, monitoring = row.patient, row.monitoring
+        if row.last_7_days is None:
+            adherence = nothing
+        else:
+            adherence = format_html(
+                '<span class="bar" aria-hidden="true"><span class="w{}"></span></span>{}%',
+                row.bar_step,
+                once(floatformat, row.last_7_days, 0),
+            )
+        if patient.last_log_at:
+            last_log = format_html(
+                '<time datetime="{}">{} {}</time>',
+                localtime(patient.last_log_at).isoformat(),  # the date filter's "c"
+                timesince_filter(patient.last_log_at),
+                ago,
+            )
+        else:
+            last_log = never
+        if monitoring.latest_pain is None:
+            pain = no_pain
+        else:
+            pain = format_html(
+                '<span{}>{}/10</span> <span class="muted">{}</span>',
+                mark_safe(' class="pain-high"') if row.high_pain else "",
+                once(localize, monitoring.latest_pain),
+                once(date, monitoring.latest_pain_on, "j M"),
+            )
+        alerts = patient.open_alerts
+        change = getattr(patient, "change_since_start", None)
+        return (
+            before_id,
+            patient.pk,
+            after_id,
+            patient,
+            "" if patient.user.has_usable_password() else invited,
+            adherence,
+            last_log,
+            pain,
+            format_html('<span class="tag tag--alert">{}</span>', once(localize, alerts))
+            if alerts
+            else "0",
+            once(localize, monitoring.data_days),
+            no_pain if change is None else once(floatformat, change, 1),
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}{}{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
+        (cells(row) for row in rows),
+    )

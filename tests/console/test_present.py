@@ -9,6 +9,7 @@ from programs.web.present import (
     calendar_days,
     calendar_weeks,
     dose_text,
+    log_rows_html,
     pain_chart,
     version_history,
 )
@@ -92,3 +93,29 @@ def test_dose_text():
         )
         == f"3 {X} 30 s, each side"
     )
+
+
+def test_log_rows_read_as_the_logs_table_did():
+    def log(**fields):
+        base = dict(
+            date=MONDAY, completed=True, sets_done=None, reps_done=None, pain=None,
+            difficulty=None, note="", item=SimpleNamespace(exercise=SimpleNamespace(name="Bird dog")),
+        )  # fmt: skip
+        return SimpleNamespace(**(base | fields))
+
+    html = log_rows_html(
+        [
+            log(sets_done=3, reps_done=10, pain=8, difficulty=4, note="Sore <after>"),
+            log(completed=False, sets_done=1, pain=2),
+            log(reps_done=1, difficulty=0),
+        ],
+        high_pain=7,
+    )
+    rows = html.split("</tr>")[:3]
+    assert rows[0] == (
+        f"<tr><td>Mon 2 Nov</td><td>Bird dog</td><td>yes (3 sets {X} 10)</td>"
+        '<td class="num"><span class="pain-high">8</span></td><td class="num">4</td>'
+        '<td class="note">Sore &lt;after&gt;</td>'
+    )
+    assert "<td>no (1 set)</td>" in rows[1] and "<span>2</span>" in rows[1]
+    assert '<td>yes (1 rep)</td><td class="num"></td><td class="num">0</td>' in rows[2]
