@@ -78,21 +78,24 @@ INSTALLED_APPS = [
     "webapp",
 ]
 
+# The "Browser..." ones are Django's and the libraries' own, left out of requests to
+# the token API (/api/v1/), where they do nothing but cost (config.middleware). CSRF
+# stays as it is everywhere: cheap, and what `check --deploy` looks for by name.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.api.middleware.ProblemResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.BrowserSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "config.middleware.BrowserAuthenticationMiddleware",
+    "config.middleware.BrowserOTPMiddleware",
     "config.web.middleware.TwoFactorGateMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ApiNoStoreMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.BrowserCSPMiddleware",
+    "config.middleware.BrowserHtmxMiddleware",
     "config.web.middleware.NoStoreMiddleware",
     # Last, so it sees the lockout flag that a refused sign-in leaves on the request.
     "axes.middleware.AxesMiddleware",
@@ -377,7 +380,7 @@ TODAY_CACHE_ENABLED = env_bool("TODAY_CACHE_ENABLED", default=bool(REDIS_URL))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Keeps deployments (or test runs) that share one Redis database apart.
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
