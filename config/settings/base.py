@@ -373,6 +373,9 @@ LOGGING = {
 # The rendered /me/today body is cached only where the cache is shared by every web
 # process, so a write served by one process is seen at once by the others.
 TODAY_CACHE_ENABLED = env_bool("TODAY_CACHE_ENABLED", default=bool(REDIS_URL))
+# The same holds for the rows behind each sign-in token (patients.token_cache): a
+# token revoked by one process must stop working at once in every other.
+TOKEN_CACHE_ENABLED = env_bool("TOKEN_CACHE_ENABLED", default=bool(REDIS_URL))
 
 # Sign-in throttles count in the default cache, which every web process must share:
 # Redis (atomic INCR) when REDIS_URL is set; otherwise a table in the database

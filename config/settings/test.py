@@ -42,3 +42,4 @@ REST_FRAMEWORK = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # One process: its locmem cache is as shared as it needs to be.
 TODAY_CACHE_ENABLED = True
+TOKEN_CACHE_ENABLED = True
