@@ -8,10 +8,12 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 from django_htmx.middleware import HtmxMiddleware
 from django_otp.middleware import OTPMiddleware
 
 API_PREFIX = "/api/v1/"
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 class ApiNoStoreMiddleware:
@@ -24,7 +26,11 @@ class ApiNoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.path.startswith(API_PREFIX):
-            add_never_cache_headers(response)
+            if "Cache-Control" in response or "Expires" in response:
+                add_never_cache_headers(response)
+            else:  # what that helper writes on a fresh answer, without parsing anything
+                response.headers["Expires"] = http_date()
+                response.headers["Cache-Control"] = NEVER_CACHE
         return response
 
 
