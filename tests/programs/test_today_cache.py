@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from programs.models import Exercise, ExerciseLog, Program
@@ -160,3 +160,19 @@ def test_a_write_bumps_again_when_it_commits(
     for callback in callbacks:
         callback()
     assert cache.get(_patient_key(program.patient_id)) not in (None, token)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bump_outside_a_transaction_writes_the_generation_once(monkeypatch, settings):
+    from django.core.cache import cache
+
+    from programs.selectors import today_cache
+
+    writes = []
+    monkeypatch.setattr(cache, "set_many", lambda mapping, timeout: writes.append(mapping))
+    today_cache.today_cache_bump(patient_ids=[41])
+    assert len(writes) == 1
+    writes.clear()
+    with transaction.atomic():
+        today_cache.today_cache_bump(patient_ids=[41])
+    assert len(writes) == 2  # at once, and again on commit
