@@ -78,7 +78,10 @@ def _generation(found: dict, key: str) -> str:
 
 
 def _replace(keys: list[str]) -> None:
-    cache.set_many({key: _new_token() for key in keys}, GENERATION_SECONDS)
+    if len(keys) == 1:  # one SET; set_many wraps even one key in MULTI/EXEC
+        cache.set(keys[0], _new_token(), GENERATION_SECONDS)
+    else:
+        cache.set_many({key: _new_token() for key in keys}, GENERATION_SECONDS)
 
 
 def _replace_now_and_on_commit(keys: list[str]) -> None:

@@ -163,13 +163,14 @@ def test_a_write_bumps_again_when_it_commits(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_bump_outside_a_transaction_writes_the_generation_once(monkeypatch, settings):
+def test_a_bump_outside_a_transaction_writes_the_generation_once(monkeypatch):
     from django.core.cache import cache
 
     from programs.selectors import today_cache
 
     writes = []
     monkeypatch.setattr(cache, "set_many", lambda mapping, timeout: writes.append(mapping))
+    monkeypatch.setattr(cache, "set", lambda key, value, timeout: writes.append({key: value}))
     today_cache.today_cache_bump(patient_ids=[41])
     assert len(writes) == 1
     writes.clear()
