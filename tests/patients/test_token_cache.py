@@ -25,6 +25,11 @@ pytestmark = pytest.mark.django_db
 ME = "/api/v1/me"
 
 
+@pytest.fixture(autouse=True)
+def _token_cache_on(settings):
+    settings.TOKEN_CACHE_ENABLED = True
+
+
 def token_queries(client, path=ME):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
