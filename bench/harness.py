@@ -219,7 +219,7 @@ def free_port() -> int:
     raise RuntimeError(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
-def wait_http(port: int, path: str = "/healthz", timeout: float = 60.0) -> None:
+def wait_http(port: int, path: str = "/healthz", timeout: float = 180.0) -> None:
     import http.client
 
     deadline = time.monotonic() + timeout

@@ -12,3 +12,7 @@ class PatientsConfig(AppConfig):
         from patients.services.sessions import account_credentials_changed
 
         post_save.connect(account_credentials_changed, sender=User, dispatch_uid="credentials")
+
+        from patients import token_cache
+
+        token_cache.connect()

@@ -4,7 +4,8 @@ knox's own `authenticate_credentials` also loads and sweeps every other token of
 the user on each request; here the token is found with its user and role rows in
 one query, and expired tokens are swept by a periodic task instead
 (patients.tasks.purge_expired_tokens). Together with knox's throttled expiry
-refresh, an authenticated request costs one query.
+refresh, an authenticated request costs one query, and none while the token's rows
+are in the shared cache (patients.token_cache, which says what keeps that exact).
 
 That query runs on every API request, and building and compiling it as a queryset
 cost several times more than the database took to answer it; so it is one fixed
@@ -23,7 +24,7 @@ from hmac import compare_digest
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
-from django.utils import timezone
+from django.utils.timezone import now
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
 from knox.models import get_token_model
@@ -31,6 +32,7 @@ from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 
 from patients.models import Clinician, Patient, User
+from patients.token_cache import token_rows_cached, token_rows_store
 
 INVALID = "Invalid or expired token."
 
@@ -55,14 +57,19 @@ class _Loaded:
                 found.append((index, [(converter, col) for converter in converters]))
         return found
 
-    def build(self, values: Sequence, converters, connection) -> Model | None:
+    def convert(self, values: Sequence, converters, connection) -> tuple | None:
         if values[self.pk_index] is None:
             return None  # no row on the LEFT JOIN's side
         values = list(values)
         for index, chain in converters:
             for converter, col in chain:
                 values[index] = converter(values[index], col, connection)
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return tuple(values)
+
+    def build(self, values: tuple | None) -> Model | None:
+        if values is None:
+            return None
+        return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
 
 
 _TOKEN = _Loaded(get_token_model(), "token")
@@ -107,9 +114,10 @@ if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
             return super().execute(query, params, prepare=True)
 
 
-def _tokens_with_users(token_key: str) -> list[Model]:
-    """The tokens with this key, each with .user, .user.patient and .user.clinician
-    loaded (a missing role row answers as absent, as with select_related)."""
+def _token_rows(token_key: str) -> list[tuple]:
+    """The row values of the tokens with this key (each with its user and role rows,
+    a missing role row as absent, as with select_related), converted as the ORM
+    converts them: one tuple of values per model."""
     connection = connections[DEFAULT_DB_ALIAS]
     converters = _converters.get(connection)
     if converters is None:
@@ -117,19 +125,32 @@ def _tokens_with_users(token_key: str) -> list[Model]:
     with _cursor(connection) as cursor:
         cursor.execute(TOKEN_SQL, [token_key])
         rows = cursor.fetchall()
-    tokens = []
-    for row in rows:
-        token, user, *roles = (
-            part.build(row[a:b], conv, connection)
+    return [
+        tuple(
+            part.convert(row[a:b], conv, connection)
             for part, (a, b), conv in zip(_PARTS, _BOUNDS, converters, strict=True)
         )
-        _TOKEN_USER.set_cached_value(token, user)
-        for role, link in zip(roles, _ROLE_USER, strict=True):
-            link.remote_field.set_cached_value(user, role)
-            if role is not None:
-                link.set_cached_value(role, user)
-        tokens.append(token)
-    return tokens
+        for row in rows
+    ]
+
+
+def _token_with_user(values: tuple) -> Model:
+    """The token of one row, with .user, .user.patient and .user.clinician loaded."""
+    token, user, *roles = (
+        part.build(part_values) for part, part_values in zip(_PARTS, values, strict=True)
+    )
+    _TOKEN_USER.set_cached_value(token, user)
+    for role, link in zip(roles, _ROLE_USER, strict=True):
+        link.remote_field.set_cached_value(user, role)
+        if role is not None:
+            link.set_cached_value(role, user)
+    return token
+
+
+def _expired(auth_token, now) -> bool:
+    return (auth_token.expiry is not None and auth_token.expiry < now) or (
+        auth_token.created + settings.TOKEN_MAX_AGE < now
+    )
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
@@ -147,16 +168,24 @@ class TokenAuthentication(KnoxTokenAuthentication):
             digest = hash_token(token_text)
         except (UnicodeDecodeError, TypeError, binascii.Error, ValueError):
             raise exceptions.AuthenticationFailed(INVALID) from None
-        for auth_token in _tokens_with_users(token_text[: CONSTANTS.TOKEN_KEY_LENGTH]):
+        cached = token_rows_cached(digest)
+        if cached is not None:
+            auth_token = _token_with_user(cached)
+            # An entry that looks expired is judged by the database below.
+            if compare_digest(digest, auth_token.digest) and not _expired(auth_token, now()):
+                return self._accept(auth_token)
+        for values in _token_rows(token_text[: CONSTANTS.TOKEN_KEY_LENGTH]):
+            auth_token = _token_with_user(values)
             if not compare_digest(digest, auth_token.digest):
                 continue
-            now = timezone.now()
-            if (auth_token.expiry is not None and auth_token.expiry < now) or (
-                auth_token.created + settings.TOKEN_MAX_AGE < now
-            ):
+            if _expired(auth_token, now()):
                 auth_token.delete()
                 break
-            if knox_settings.AUTO_REFRESH and auth_token.expiry:
-                self.renew_token(auth_token)
-            return self.validate_user(auth_token)
+            token_rows_store(digest, values)
+            return self._accept(auth_token)
         raise exceptions.AuthenticationFailed(INVALID)
+
+    def _accept(self, auth_token):
+        if knox_settings.AUTO_REFRESH and auth_token.expiry:
+            self.renew_token(auth_token)
+        return self.validate_user(auth_token)

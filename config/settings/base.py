@@ -78,21 +78,24 @@ INSTALLED_APPS = [
     "webapp",
 ]
 
+# The "Browser..." ones are Django's and the libraries' own, left out of requests to
+# the token API (/api/v1/), where they do nothing but cost (config.middleware). CSRF
+# stays as it is everywhere: cheap, and what `check --deploy` looks for by name.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.api.middleware.ProblemResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.BrowserSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "config.middleware.BrowserAuthenticationMiddleware",
+    "config.middleware.BrowserOTPMiddleware",
     "config.web.middleware.TwoFactorGateMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ApiNoStoreMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.BrowserCSPMiddleware",
+    "config.middleware.BrowserHtmxMiddleware",
     "config.web.middleware.NoStoreMiddleware",
     # Last, so it sees the lockout flag that a refused sign-in leaves on the request.
     "axes.middleware.AxesMiddleware",
@@ -178,7 +181,8 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["patients.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["config.api.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.negotiation.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": ["config.api.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PageNumberPagination",
@@ -372,6 +376,9 @@ LOGGING = {
 # The rendered /me/today body is cached only where the cache is shared by every web
 # process, so a write served by one process is seen at once by the others.
 TODAY_CACHE_ENABLED = env_bool("TODAY_CACHE_ENABLED", default=bool(REDIS_URL))
+# The same holds for the rows behind each sign-in token (patients.token_cache): a
+# token revoked by one process must stop working at once in every other.
+TOKEN_CACHE_ENABLED = env_bool("TOKEN_CACHE_ENABLED", default=bool(REDIS_URL))
 
 # Sign-in throttles count in the default cache, which every web process must share:
 # Redis (atomic INCR) when REDIS_URL is set; otherwise a table in the database
@@ -380,7 +387,7 @@ TODAY_CACHE_ENABLED = env_bool("TODAY_CACHE_ENABLED", default=bool(REDIS_URL))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Keeps deployments (or test runs) that share one Redis database apart.
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),

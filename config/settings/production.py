@@ -25,7 +25,7 @@ if not os.environ.get("SECRET_KEY") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of 50+ characters")
 # Sign-in throttles count in the cache; it must be one every web process shares and
 # increments atomically (Redis INCR), or each process would allow the full limit.
-if CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+if CACHES["default"]["BACKEND"] != "config.cache.RedisCache":
     raise ImproperlyConfigured(
         "REDIS_URL must be set in production: sign-in throttles need a shared, atomic cache"
     )

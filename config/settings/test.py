@@ -42,3 +42,6 @@ REST_FRAMEWORK = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # One process: its locmem cache is as shared as it needs to be.
 TODAY_CACHE_ENABLED = True
+# Off, so every request's query count includes its token statement whatever came
+# before it; tests/patients/test_token_cache.py turns it on.
+TOKEN_CACHE_ENABLED = False

@@ -21,6 +21,7 @@ from notifications.channels import Channel, DeliveryError, Message, Recipient
 from notifications.models import Delivery, Device
 from notifications.services.leases import Lease
 from patients.models import Patient
+from patients.token_cache import token_cache_forget_patients
 
 logger = logging.getLogger(__name__)
 
@@ -171,9 +172,11 @@ def _deactivate_devices(reasons: dict[int, str]) -> None:
 
 def _mark_bounced(patient_ids: set[int], now: dt.datetime) -> None:
     if patient_ids:
-        Patient.objects.filter(pk__in=list(patient_ids), email_bounced_at__isnull=True).update(
-            email_bounced_at=now
-        )
+        changed = Patient.objects.filter(
+            pk__in=list(patient_ids), email_bounced_at__isnull=True
+        ).update(email_bounced_at=now)
+        if changed:  # an update sends no signal: the cached sign-in rows say it here
+            token_cache_forget_patients(patient_ids=patient_ids)
 
 
 def batch_record(batch: Batch, *, lease: Lease, result: SendResult) -> None:

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from notifications.services.content import unsubscribe_token_read
 from patients.models import Patient
+from patients.token_cache import token_cache_forget_patients
 
 
 def patient_for_unsubscribe_token(*, token: str) -> Patient | None:
@@ -15,9 +16,11 @@ def patient_for_unsubscribe_token(*, token: str) -> Patient | None:
 
 def patient_unsubscribe_email(*, patient: Patient) -> None:
     """Idempotent: the first unsubscribe instant is kept."""
-    Patient.objects.filter(pk=patient.pk, email_unsubscribed_at__isnull=True).update(
+    changed = Patient.objects.filter(pk=patient.pk, email_unsubscribed_at__isnull=True).update(
         email_unsubscribed_at=timezone.now()
     )
+    if changed:  # an update sends no signal: the cached sign-in rows say it here
+        token_cache_forget_patients(patient_ids=[patient.pk])
 
 
 def patient_resubscribe_email(*, patient: Patient) -> Patient:

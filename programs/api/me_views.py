@@ -8,10 +8,10 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.api.errors import problem
+from config.api.renderers import JSON_MEDIA_TYPE, json_bytes
 from config.api.schema import ProblemSerializer
 from patients.api.me_views import AUTH_ERRORS, PatientView
 from patients.timezones import local_today
@@ -55,17 +55,15 @@ class TodayView(PatientView):
             query.is_valid(raise_exception=True)
             day = query.validated_data["date"]
             return Response(patient_routine(patient=patient, day=day, today=today))
-        if request.accepted_media_type != JSONRenderer.media_type:  # e.g. "; indent=4"
+        if request.accepted_media_type != JSON_MEDIA_TYPE:  # e.g. "; indent=4"
             return Response(patient_routine(patient=patient, day=today, today=today))
         # The app's most frequent request: the rendered body, cached (see today_cache).
         body = today_body_cached(
             patient_id=patient.pk,
             day_iso=today.isoformat(),
-            build=lambda: JSONRenderer().render(
-                patient_routine(patient=patient, day=today, today=today)
-            ),
+            build=lambda: json_bytes(patient_routine(patient=patient, day=today, today=today)),
         )
-        return HttpResponse(body, content_type=JSONRenderer.media_type)
+        return HttpResponse(body, content_type=JSON_MEDIA_TYPE)
 
 
 class DaysView(PatientView):

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
 from patients.models import Patient
@@ -78,7 +78,10 @@ def _generation(found: dict, key: str) -> str:
 
 
 def _replace(keys: list[str]) -> None:
-    cache.set_many({key: _new_token() for key in keys}, GENERATION_SECONDS)
+    if len(keys) == 1:  # one SET; set_many wraps even one key in MULTI/EXEC
+        cache.set(keys[0], _new_token(), GENERATION_SECONDS)
+    else:
+        cache.set_many({key: _new_token() for key in keys}, GENERATION_SECONDS)
 
 
 def _replace_now_and_on_commit(keys: list[str]) -> None:
@@ -86,7 +89,8 @@ def _replace_now_and_on_commit(keys: list[str]) -> None:
         return
     if keys:
         _replace(keys)
-        transaction.on_commit(lambda: _replace(keys))
+        if connection.in_atomic_block:  # outside one, this write has committed already
+            transaction.on_commit(lambda: _replace(keys))
 
 
 def today_cache_bump(*, patient_ids: Iterable[int]) -> None:

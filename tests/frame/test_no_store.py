@@ -36,3 +36,16 @@ def test_sign_in_answers_are_not_stored(patient):
     response = APIClient().post("/api/v1/auth/login", body, format="json")
     assert response.status_code == 200
     assert_no_store(response)
+
+
+def test_api_answers_carry_the_same_headers_as_djangos_never_cache(patient_client):
+    from django.http import HttpResponse
+    from django.utils.cache import add_never_cache_headers
+    from django.utils.http import parse_http_date
+
+    response = patient_client.get("/api/v1/me/today")
+    wanted = HttpResponse()
+    add_never_cache_headers(wanted)
+    assert response["Cache-Control"] == wanted["Cache-Control"]
+    # Both say "now"; a second may tick between the two.
+    assert abs(parse_http_date(response["Expires"]) - parse_http_date(wanted["Expires"])) <= 1

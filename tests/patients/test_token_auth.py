@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 
@@ -12,6 +13,7 @@ from tests.conftest import auth_client
 pytestmark = pytest.mark.django_db
 
 
+@override_settings(TOKEN_CACHE_ENABLED=False)
 def test_an_authenticated_request_finds_token_user_and_role_in_one_query(patient):
     client = auth_client(patient.user)
     client.get("/api/v1/me")  # the first call may refresh the token's expiry

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from programs.models import Exercise, ExerciseLog, Program
@@ -48,6 +48,7 @@ def test_a_repeated_today_costs_only_the_token_query(patient_client, item):
         second = patient_client.get(TODAY)
     assert second.content == first.content
     assert second["Content-Type"] == "application/json"
+    # And none with the token cache on: tests/patients/test_token_cache.py.
     assert len(queries) == 1
 
 
@@ -160,3 +161,20 @@ def test_a_write_bumps_again_when_it_commits(
     for callback in callbacks:
         callback()
     assert cache.get(_patient_key(program.patient_id)) not in (None, token)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bump_outside_a_transaction_writes_the_generation_once(monkeypatch):
+    from django.core.cache import cache
+
+    from programs.selectors import today_cache
+
+    writes = []
+    monkeypatch.setattr(cache, "set_many", lambda mapping, timeout: writes.append(mapping))
+    monkeypatch.setattr(cache, "set", lambda key, value, timeout: writes.append({key: value}))
+    today_cache.today_cache_bump(patient_ids=[41])
+    assert len(writes) == 1
+    writes.clear()
+    with transaction.atomic():
+        today_cache.today_cache_bump(patient_ids=[41])
+    assert len(writes) == 2  # at once, and again on commit
