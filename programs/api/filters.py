@@ -47,51 +47,51 @@ class IdFilter(django_filters.NumberFilter):
     """A row id: a whole number (the schema says integer, not number)."""
 
 
-class AlertFilter(django_filters.FilterSet):
+def patient_filter() -> IdFilter:
+    return IdFilter(
+        field_name="patient_id",
+        min_value=1,
+        max_value=2**63 - 1,
+        decimal_places=0,
+        help_text="Patient id.",
+    )
+
+
+class OpenByDefaultFilterSet(django_filters.FilterSet):
+    """A worklist's filters: with no status asked for, the open rows."""
+
+    open_status = "open"
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("status"):
+            data["status"] = self.open_status
+        super().__init__(data, *args, **kwargs)
+
+
+class AlertFilter(OpenByDefaultFilterSet):
+    open_status = Alert.Status.OPEN
     kind = django_filters.ChoiceFilter(choices=Alert.Kind.choices)
     status = django_filters.ChoiceFilter(
         choices=Alert.Status.choices,
         empty_label=None,
         help_text="Defaults to open.",
     )
-    patient = IdFilter(
-        field_name="patient_id",
-        min_value=1,
-        max_value=2**63 - 1,
-        decimal_places=0,
-        help_text="Patient id.",
-    )
+    patient = patient_filter()
 
     class Meta:
         model = Alert
         fields = ["kind", "status", "patient"]
 
-    def __init__(self, data=None, *args, **kwargs):
-        data = data.copy() if data is not None else {}
-        if not data.get("status"):
-            data["status"] = Alert.Status.OPEN
-        super().__init__(data, *args, **kwargs)
 
-
-class SuggestionFilter(django_filters.FilterSet):
+class SuggestionFilter(OpenByDefaultFilterSet):
+    open_status = Suggestion.Status.OPEN
     status = django_filters.ChoiceFilter(
         choices=Suggestion.Status.choices, empty_label=None, help_text="Defaults to open."
     )
     kind = django_filters.ChoiceFilter(choices=Suggestion.Kind.choices)
-    patient = IdFilter(
-        field_name="patient_id",
-        min_value=1,
-        max_value=2**63 - 1,
-        decimal_places=0,
-        help_text="Patient id.",
-    )
+    patient = patient_filter()
 
     class Meta:
         model = Suggestion
         fields = ["status", "kind", "patient"]
-
-    def __init__(self, data=None, *args, **kwargs):
-        data = data.copy() if data is not None else {}
-        if not data.get("status"):
-            data["status"] = Suggestion.Status.OPEN
-        super().__init__(data, *args, **kwargs)
