@@ -34,7 +34,7 @@ from programs.chain import line_step
 from programs.models import Exercise, ExerciseLog, Program, ProgramItem, ProgramPause
 from programs.progression import Dose, LogDone, Prescription, Session, Verdict, judge_line
 from programs.scheduling import item_scheduled_on
-from programs.selectors.rules import RuleBook, rule_book
+from programs.selectors.rules import AppliedRule, rule_book
 from programs.services.programs import program_line_change
 from programs.suggestion_models import Suggestion
 
@@ -90,6 +90,8 @@ class Candidate(NamedTuple):
     item_id: int
     prescription: Prescription
     verdict: Verdict
+    clinic_id: int
+    applied: AppliedRule
 
 
 def suggestions_daily_pass(*, now: dt.datetime | None = None, chunk_size: int = CHUNK_SIZE) -> dict:
@@ -122,9 +124,10 @@ def suggestions_expire_stale() -> int:
 
 def line_candidates(
     patients: list[tuple[int, int, str]], now: dt.datetime
-) -> tuple[list[Candidate], dict[int, _Program], int, RuleBook]:
+) -> tuple[list[Candidate], dict[int, _Program], int]:
     """Every line of these patients' active programs the rules pick, judged on each
-    patient's local yesterday; how many lines were judged; the rules. Six queries."""
+    patient's local yesterday, with its clinic and rule; how many lines were judged.
+    Six queries."""
     yesterday_of = {pk: local_today(tz, now) - dt.timedelta(days=1) for pk, _, tz in patients}
     clinic_of = {pk: clinic_id for pk, clinic_id, _ in patients}
     start = min(yesterday_of.values()) - dt.timedelta(days=LOOKBACK_DAYS - 1)
@@ -182,15 +185,18 @@ def line_candidates(
         yesterday = yesterday_of[program.patient_id]
         lookback = yesterday - dt.timedelta(days=LOOKBACK_DAYS - 1)
         sessions = _sessions(line_rows, program, pauses[program_id], logs, lookback, yesterday)
-        rule = book.rule_for(
-            clinic_id=clinic_of[program.patient_id], template_id=program.template_id
-        ).rule
+        clinic_id = clinic_of[program.patient_id]
+        applied = book.rule_for(clinic_id=clinic_id, template_id=program.template_id)
         verdict = judge_line(
-            sessions=sessions, current=current.prescription, rule=rule, yesterday=yesterday
+            sessions=sessions, current=current.prescription, rule=applied.rule, yesterday=yesterday
         )
         if verdict is not None:
-            found.append(Candidate(program_id, key, current.id, current.prescription, verdict))
-    return found, programs, judged, book
+            found.append(
+                Candidate(
+                    program_id, key, current.id, current.prescription, verdict, clinic_id, applied
+                )
+            )
+    return found, programs, judged
 
 
 def _sessions(rows, program, pauses, logs, start, yesterday) -> list[Session]:
@@ -219,11 +225,10 @@ def _sessions(rows, program, pauses, logs, start, yesterday) -> list[Session]:
 
 
 def _pass_chunk(patients: list[tuple[int, int, str]], now: dt.datetime) -> dict[str, int]:
-    candidates, programs, judged, book = line_candidates(patients, now)
+    candidates, programs, judged = line_candidates(patients, now)
     counts = {"lines": judged, "raised": 0, "applied": 0}
     if not candidates:
         return counts
-    clinic_of = {pk: clinic_id for pk, clinic_id, _ in patients}
     earlier = _earlier_suggestions(candidates)
     candidates = [c for c in candidates if not _suppressed(c, earlier)]
     if not candidates:
@@ -235,19 +240,17 @@ def _pass_chunk(patients: list[tuple[int, int, str]], now: dt.datetime) -> dict[
     new, auto = [], []
     for candidate in candidates:
         program = programs[candidate.program_id]
-        clinic_id = clinic_of[program.patient_id]
-        applied = book.rule_for(clinic_id=clinic_id, template_id=program.template_id)
         step = line_step(
             exercise=exercises[candidate.prescription.exercise_id],
             dose=candidate.prescription.dose,
             kind=candidate.verdict.kind,
-            rule=applied.rule,
-            clinic_id=clinic_id,
+            rule=candidate.applied.rule,
+            clinic_id=candidate.clinic_id,
         )
         if step is None:
             continue
         suggestion = Suggestion(
-            clinic_id=clinic_id,
+            clinic_id=candidate.clinic_id,
             patient_id=program.patient_id,
             program_id=program.id,
             line_key=candidate.key,
@@ -263,7 +266,7 @@ def _pass_chunk(patients: list[tuple[int, int, str]], now: dt.datetime) -> dict[
             window_start=candidate.verdict.window_start,
             window_end=candidate.verdict.window_end,
         )
-        (auto if applied.auto_apply else new).append(suggestion)
+        (auto if candidate.applied.auto_apply else new).append(suggestion)
     # A concurrent pass may raise the same line: the constraint keeps one.
     created = Suggestion.objects.bulk_create(new, ignore_conflicts=True)
     counts["raised"] = len(created)
