@@ -27,16 +27,21 @@ def bridge_chain():
     return bridge, marching, single
 
 
-def test_advance_moves_to_the_next_exercise_at_its_starting_dose(bridge_chain):
-    bridge, marching, _ = bridge_chain
-    item = ProgramItemFactory(exercise=bridge, sets=3, reps=12)
-    step = line_step(
+def _step(item, kind):
+    """The step for this line, seen from its own clinic with the default rule."""
+    return line_step(
         exercise=item.exercise,
         dose=item_dose(item),
-        kind=ADVANCE,
+        kind=kind,
         rule=RULE,
         clinic_id=item.program.patient.clinic_id,
     )
+
+
+def test_advance_moves_to_the_next_exercise_at_its_starting_dose(bridge_chain):
+    bridge, marching, _ = bridge_chain
+    item = ProgramItemFactory(exercise=bridge, sets=3, reps=12)
+    step = _step(item, ADVANCE)
     assert step.exercise == marching
     assert step.dose == Dose(sets=2, reps=8)
     assert step.change == "Marching bridge, 2 sets, 8 reps (was Glute bridge, 3 sets, 12 reps)"
@@ -45,42 +50,23 @@ def test_advance_moves_to_the_next_exercise_at_its_starting_dose(bridge_chain):
 def test_regress_moves_to_the_previous_exercise(bridge_chain):
     _, marching, single = bridge_chain
     item = ProgramItemFactory(exercise=single)
-    step = line_step(
-        exercise=item.exercise,
-        dose=item_dose(item),
-        kind=REGRESS,
-        rule=RULE,
-        clinic_id=item.program.patient.clinic_id,
-    )
+    step = _step(item, REGRESS)
     assert step.exercise == marching
 
 
 def test_at_the_end_of_the_chain_the_dose_grows_within_the_range(bridge_chain):
     *_, single = bridge_chain
     item = ProgramItemFactory(exercise=single, sets=2, reps=14)
-    step = line_step(
-        exercise=item.exercise,
-        dose=item_dose(item),
-        kind=ADVANCE,
-        rule=RULE,
-        clinic_id=item.program.patient.clinic_id,
-    )
+    step = _step(item, ADVANCE)
     assert (step.exercise, step.dose) == (single, Dose(sets=2, reps=15))
     item = ProgramItemFactory(exercise=single, sets=3, reps=15)
-    assert (
-        line_step(
-            exercise=item.exercise, dose=item_dose(item), kind=ADVANCE, rule=RULE, clinic_id=1
-        )
-        is None
-    )
+    assert _step(item, ADVANCE) is None
 
 
 def test_at_the_start_of_the_chain_the_dose_shrinks(bridge_chain):
     bridge, *_ = bridge_chain
     item = ProgramItemFactory(exercise=bridge, sets=3, reps=10)
-    step = line_step(
-        exercise=item.exercise, dose=item_dose(item), kind=REGRESS, rule=RULE, clinic_id=1
-    )
+    step = _step(item, REGRESS)
     assert (step.exercise, step.dose) == (bridge, Dose(sets=2, reps=10))
 
 
@@ -88,13 +74,7 @@ def test_another_clinics_private_exercise_is_not_a_step():
     private = ExerciseFactory(clinic=ClinicFactory(), name="Their bridge")
     bridge = ExerciseFactory(name="Glute bridge", regression=private)
     item = ProgramItemFactory(exercise=bridge, sets=2, reps=10)
-    step = line_step(
-        exercise=item.exercise,
-        dose=item_dose(item),
-        kind=REGRESS,
-        rule=RULE,
-        clinic_id=item.program.patient.clinic_id,
-    )
+    step = _step(item, REGRESS)
     assert (step.exercise, step.dose) == (bridge, Dose(sets=1, reps=10))
 
 
