@@ -181,12 +181,7 @@ def _run(args) -> int:
         truncate()
         reference_insert()
         theirs = harness.sql(ROW_SET_SQL)
-        if ours != theirs:
-            a, b = set(ours), set(theirs)
-            raise RuntimeError(
-                f"row sets differ: product {len(ours)} rows, reference {len(theirs)}; "
-                f"only product e.g. {sorted(a - b)[:3]}, only reference e.g. {sorted(b - a)[:3]}"
-            )
+        harness.require_same("row sets", ours, theirs)
         summary = harness.sql(
             "SELECT channel, status, skip_reason, count(*) FROM notifications_delivery "
             "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"

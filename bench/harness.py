@@ -13,7 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,6 +199,19 @@ def sql(query: str, params: Sequence | dict | None = None) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchall() if cursor.description else []
+
+
+def require_same(what: str, product: Collection, reference: Collection) -> None:
+    """Stop the run unless the product and the reference gave the same result: no
+    timing counts before they agree. The error names a few rows found by one only."""
+    if product == reference:
+        return
+    ours, theirs = set(product), set(reference)
+    raise RuntimeError(
+        f"{what} differ: product {len(product):,}, reference {len(reference):,}; "
+        f"only product e.g. {sorted(ours - theirs)[:3]}, "
+        f"only reference e.g. {sorted(theirs - ours)[:3]}"
+    )
 
 
 # --- processes ---------------------------------------------------------------------

@@ -268,12 +268,7 @@ def _run(args) -> int:
             return harness.sql(REFERENCE_SQL, {"now": now})
 
         mine, theirs = ours(), set(reference())
-        if mine != theirs:
-            raise RuntimeError(
-                f"candidate lines differ: product {len(mine)}, reference {len(theirs)}; "
-                f"only product e.g. {sorted(mine - theirs)[:3]}, "
-                f"only reference e.g. {sorted(theirs - mine)[:3]}"
-            )
+        harness.require_same("candidate lines", mine, theirs)
         kinds = {kind: sum(1 for *_, k in mine if k == kind) for kind in ("advance", "regress")}
         harness.progress(f"candidate lines agree: {len(mine):,} ({kinds})")
 
