@@ -133,7 +133,7 @@ def _seed(count: int):
 
 
 def _run(args) -> int:
-    with harness.bench_database("clinic_report", redis=True):
+    with harness.bench_database("clinic_report"):
         harness.require_url("/api/v1/patients", "the clinician API's GET /api/v1/patients")
         from django.test import Client
         from django.utils import timezone

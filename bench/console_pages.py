@@ -28,7 +28,7 @@ def main(argv: list[str]) -> int:
 
 
 def _run(args) -> int:
-    with harness.bench_database("console_pages", redis=True) as env:
+    with harness.bench_database("console_pages") as env:
         harness.require_url(LIST_PATH, "the console's patient list")
         from django.core.management import call_command
         from django.test import Client

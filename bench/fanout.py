@@ -89,7 +89,7 @@ def _loop_send(ids: list[int], threads: int, channel_class) -> None:
 
 
 def _run(args) -> int:
-    with harness.bench_database("fanout", redis=True) as env:
+    with harness.bench_database("fanout") as env:
         planning = harness.require_attr(
             "notifications.services.planning", ["reminders_plan"], "the reminder planning pass"
         )

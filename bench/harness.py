@@ -94,8 +94,9 @@ def flush_redis_db(number: int) -> None:
 # --- Django ------------------------------------------------------------------------
 
 
-def bench_env(db_url: str, redis_db: int | None = None, **extra: str) -> dict[str, str]:
-    """The environment of the production settings on loopback (no TLS in front)."""
+def bench_env(db_url: str, redis_db: int, **extra: str) -> dict[str, str]:
+    """The environment of the production settings on loopback (no TLS in front); they
+    refuse to start without Redis."""
     env = {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(48),
@@ -106,15 +107,14 @@ def bench_env(db_url: str, redis_db: int | None = None, **extra: str) -> dict[st
         "LOG_LEVEL": "WARNING",
         "HEP_VAR_DIR": str(VAR_DIR),
         "REMINDER_CHANNELS": "locmem",
+        "REDIS_URL": f"{REDIS_BASE_URL}/{redis_db}",
+        "CELERY_BROKER_URL": f"{REDIS_BASE_URL}/{redis_db}",
     }
-    if redis_db is not None:
-        env["REDIS_URL"] = f"{REDIS_BASE_URL}/{redis_db}"
-        env["CELERY_BROKER_URL"] = env["REDIS_URL"]
     env.update(extra)
     return env
 
 
-def setup_django(db_url: str, redis_db: int | None = None, **extra: str) -> dict[str, str]:
+def setup_django(db_url: str, redis_db: int, **extra: str) -> dict[str, str]:
     """Point this process at the bench database with the production settings, migrate."""
     env = bench_env(db_url, redis_db, **extra)
     os.environ.update(env)
@@ -406,20 +406,19 @@ def timed(fn: Callable[[], object]) -> float:
 
 
 @contextlib.contextmanager
-def bench_database(name: str, redis: bool = False, **extra: str):
-    """Create the bench database (and pick a Redis DB), set Django up, drop at the end.
+def bench_database(name: str, **extra: str):
+    """Create the bench database and pick a Redis DB, set Django up, drop at the end.
 
     Yields the environment a child process (gunicorn, a Celery worker) needs."""
     db = BenchDatabase(name).create()
-    redis_db = free_redis_db() if redis else None
-    progress(f"database {db.name}" + (f", Redis DB {redis_db}" if redis else ""))
+    redis_db = free_redis_db()
+    progress(f"database {db.name}, Redis DB {redis_db}")
     try:
         env = setup_django(db.url, redis_db, **extra)
         yield env
     finally:
         db.drop()
-        if redis_db is not None:
-            flush_redis_db(redis_db)
+        flush_redis_db(redis_db)
         progress(f"dropped {db.name}")
 
 

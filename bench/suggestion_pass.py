@@ -233,7 +233,7 @@ def seed_population(count: int, now: dt.datetime):
 
 def _run(args) -> int:
     # The production settings need Redis (sign-in throttles); the pass itself does not.
-    with harness.bench_database("suggestion_pass", redis=True):
+    with harness.bench_database("suggestion_pass"):
         service = harness.require_attr(
             "programs.services.suggestions", ["suggestions_daily_pass"], "the suggestion pass"
         )

@@ -50,7 +50,7 @@ def _seed():
 
 def _run(args) -> int:
     # Redis as in production: the shared cache (token throttles, today's body).
-    with harness.bench_database("today_api", redis=True) as env:
+    with harness.bench_database("today_api") as env:
         harness.require_url(PATH, "the patient API's GET /api/v1/me/today")
         from django.test import Client
 

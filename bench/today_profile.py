@@ -184,7 +184,7 @@ def main(argv: list[str]) -> int:
 def _run(args) -> int:
     from bench import today_api
 
-    with harness.bench_database("today_profile", redis=True) as env:
+    with harness.bench_database("today_profile") as env:
         import os
 
         from django.core.handlers.wsgi import WSGIHandler
