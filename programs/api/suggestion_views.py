@@ -12,7 +12,7 @@ from patients.models import AuditEvent
 from programs.api.filters import SuggestionFilter
 from programs.api.suggestion_serializers import SuggestionOutSerializer
 from programs.selectors.suggestions import suggestions_for_clinic
-from programs.services.programs import ItemsInvalid, ProgramStateError
+from programs.services.programs import ProgramStateError
 from programs.services.suggestions import (
     SuggestionClosed,
     suggestion_accept,
@@ -55,8 +55,6 @@ class SuggestionDecisionView(ClinicianAPIMixin, generics.GenericAPIView):
             suggestion = self.decide(suggestion)
         except (SuggestionClosed, ProgramStateError) as exc:
             return problem(409, str(exc))
-        except ItemsInvalid:
-            return problem(409, "The line changed since this was suggested.")
         self.audit(AuditEvent.Action.UPDATE, [suggestion.patient_id])
         suggestion = suggestions_for_clinic(clinic_id=self.clinic_id).get(pk=suggestion.pk)
         return Response(SuggestionOutSerializer(suggestion).data)

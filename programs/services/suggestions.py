@@ -35,7 +35,7 @@ from programs.models import Exercise, ExerciseLog, Program, ProgramItem, Program
 from programs.progression import Dose, LogDone, Prescription, Session, Verdict, judge_line
 from programs.scheduling import item_scheduled_on
 from programs.selectors.rules import AppliedRule, rule_book
-from programs.services.programs import program_line_change
+from programs.services.programs import ItemsInvalid, program_line_change
 from programs.suggestion_models import Suggestion
 
 # Each line is judged on the LOOKBACK_DAYS local dates ending on the patient's
@@ -311,6 +311,9 @@ def _auto_apply(suggestion: Suggestion, now: dt.datetime) -> int:
     return 1
 
 
+LINE_CHANGED = "The line changed since this was suggested."
+
+
 def suggestion_accept(
     *, suggestion: Suggestion, by=None, now: dt.datetime | None = None
 ) -> Suggestion:
@@ -331,12 +334,15 @@ def suggestion_accept(
             or program.status != Program.Status.ACTIVE
         )
         if not stale:
-            _apply(locked, program, by, now)
+            try:
+                _apply(locked, program, by, now)
+            except ItemsInvalid as exc:  # the line's service refused the change
+                raise SuggestionClosed(LINE_CHANGED) from exc
     if stale:
         Suggestion.objects.filter(pk=locked.pk, status=Suggestion.Status.OPEN).update(
             status=Suggestion.Status.EXPIRED, decided_at=timezone.now()
         )
-        raise SuggestionClosed("The line changed since this was suggested.")
+        raise SuggestionClosed(LINE_CHANGED)
     return locked
 
 

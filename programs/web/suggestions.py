@@ -9,7 +9,7 @@ from django.views import View
 from config.web.access import ClinicianPageMixin
 from patients.models import AuditEvent
 from programs.selectors.suggestions import suggestions_for_clinic
-from programs.services.programs import ItemsInvalid, ProgramStateError
+from programs.services.programs import ProgramStateError
 from programs.services.suggestions import SuggestionClosed, suggestion_accept, suggestion_dismiss
 
 
@@ -27,8 +27,6 @@ class SuggestionDecideView(ClinicianPageMixin, View):
                 suggestion_dismiss(suggestion=suggestion, by=request.user)
         except (SuggestionClosed, ProgramStateError) as exc:
             error = str(exc)
-        except ItemsInvalid:
-            error = "The line changed since this was suggested."
         else:
             self.audit(AuditEvent.Action.UPDATE, [suggestion.patient_id])
         suggestion = suggestions_for_clinic(clinic_id=self.clinic_id).get(pk=pk)
