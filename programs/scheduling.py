@@ -98,9 +98,11 @@ def masks_with_bit(bit: int) -> list[int]:
     return [mask for mask in range(1, 128) if mask & bit]
 
 
-def not_paused_on(day: dt.date) -> Exists:
+def not_paused_on(day: dt.date, program_ref: str = "program") -> Exists:
+    """No pause of the outer row's program covers `day`; `program_ref` names the
+    outer field holding the program ("pk" when the outer row is the Program)."""
     return ~Exists(
-        ProgramPause.objects.filter(program=OuterRef("program"), start__lte=day).filter(
+        ProgramPause.objects.filter(program=OuterRef(program_ref), start__lte=day).filter(
             Q(end__isnull=True) | Q(end__gt=day)
         )
     )

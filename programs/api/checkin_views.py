@@ -14,9 +14,9 @@ from programs.api.checkin_serializers import (
     CheckInSerializer,
     answers_serializer_class,
 )
-from programs.outcomes.measures import AnswersInvalid, Measure
+from programs.outcomes.measures import AnswersInvalid
 from programs.outcomes.selectors import checkin_payload, patient_checkin, patient_checkins
-from programs.outcomes.services import CheckInClosed, checkin_answer, psfs_activities
+from programs.outcomes.services import CheckInClosed, checkin_activities, checkin_answer
 
 NOT_FOUND = "No such check-in."
 
@@ -64,15 +64,13 @@ class CheckInAnswerView(PatientView):
         checkin = patient_checkin(patient=patient, checkin_id=pk)
         if checkin is None:
             return problem(404, NOT_FOUND)
-        activities = None
-        if checkin.measure == Measure.PSFS:
-            activities = psfs_activities(program_ids=[checkin.program_id]).get(checkin.program_id)
+        activities = checkin_activities(checkin)
         serializer = answers_serializer_class(checkin.measure, rerate=activities is not None)(
             data=request.data
         )
         serializer.is_valid(raise_exception=True)
         try:
-            checkin = checkin_answer(checkin=checkin, raw=request.data)
+            checkin = checkin_answer(checkin=checkin, raw=request.data, activities=activities)
         except AnswersInvalid as exc:
             raise ValidationError(exc.errors) from exc
         except CheckInClosed as exc:

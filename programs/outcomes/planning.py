@@ -30,9 +30,10 @@ from django.utils import timezone
 
 from patients.models import Patient
 from patients.timezones import ZoneClock, first_instant_at, zone_clock
-from programs.models import Program, ProgramPause
+from programs.models import Program
 from programs.outcomes.measures import EVERY_DAYS, Measure
 from programs.outcomes.models import CheckIn
+from programs.scheduling import not_paused_on
 
 
 class DaysSinceStart(Func):
@@ -62,7 +63,9 @@ def _active_on_q(day: dt.date) -> Q:
 
 def due_programs(measure: str, day: dt.date) -> QuerySet[Program]:
     """Programs whose check-in of `measure` falls due on local date `day`."""
-    programs = Program.objects.order_by().filter(_active_on_q(day), not_paused_on_program(day))
+    programs = Program.objects.order_by().filter(
+        _active_on_q(day), not_paused_on(day, program_ref="pk")
+    )
     every = EVERY_DAYS[measure]
     if every is None:
         return programs.filter(
@@ -72,15 +75,6 @@ def due_programs(measure: str, day: dt.date) -> QuerySet[Program]:
         programs.filter(status=Program.Status.ACTIVE)
         .alias(cycle=Mod(DaysSinceStart(day), Value(every)))
         .filter(cycle=0)
-    )
-
-
-def not_paused_on_program(day: dt.date) -> Exists:
-    """No pause of the outer Program covers `day` (scheduling's rule, keyed by program)."""
-    return ~Exists(
-        ProgramPause.objects.filter(program=OuterRef("pk"), start__lte=day).filter(
-            Q(end__isnull=True) | Q(end__gt=day)
-        )
     )
 
 

@@ -34,8 +34,25 @@ def psfs_activities(*, program_ids) -> dict[int, list[str]]:
     return firsts
 
 
-def checkin_answer(*, checkin: CheckIn, raw: dict, now: dt.datetime | None = None) -> CheckIn:
-    """Store the answers once; raises AnswersInvalid (field errors) or CheckInClosed."""
+def checkin_activities(checkin: CheckIn) -> list[str] | None:
+    """The activities a PSFS re-rates (named by its program's first answered PSFS);
+    None when this one names them, and for the other measures."""
+    if checkin.measure != Measure.PSFS:
+        return None
+    return psfs_activities(program_ids=[checkin.program_id]).get(checkin.program_id)
+
+
+def checkin_answer(
+    *,
+    checkin: CheckIn,
+    raw: dict,
+    activities: list[str] | None,
+    now: dt.datetime | None = None,
+) -> CheckIn:
+    """Store the answers once; raises AnswersInvalid (field errors) or CheckInClosed.
+
+    `activities` is checkin_activities(checkin), read once by the caller, which needs
+    it to pick the request's shape as well."""
     now = now or timezone.now()
     with transaction.atomic():
         checkin = CheckIn.objects.select_for_update().select_related("patient").get(pk=checkin.pk)
@@ -43,9 +60,6 @@ def checkin_answer(*, checkin: CheckIn, raw: dict, now: dt.datetime | None = Non
             raise CheckInClosed("This check-in is already answered.")
         if local_today(checkin.patient.timezone, now) >= checkin_closes_on(checkin):
             raise CheckInClosed("This check-in has closed; the next one will come.")
-        activities = None
-        if checkin.measure == Measure.PSFS:
-            activities = psfs_activities(program_ids=[checkin.program_id]).get(checkin.program_id)
         clean = answers_clean(checkin.measure, raw, activities=activities)
         checkin.answers = clean.answers
         checkin.score = clean.score

@@ -156,6 +156,15 @@ def test_replanning_and_two_programs_the_same_day_make_one_checkin_per_measure()
     assert CheckIn.objects.filter(patient=patient).count() == 2
 
 
+def test_two_programs_due_the_same_day_give_the_check_in_to_the_earlier_one():
+    patient = PatientFactory(timezone="Europe/London", reminder_time=dt.time(18, 0))
+    ProgramFactory(patient=patient, start_date=START)  # starts the same day
+    earlier = ProgramFactory(patient=patient, start_date=START - dt.timedelta(days=14))
+    plan_at(at_local("Europe/London", START, 18, 0))
+    rows = CheckIn.objects.filter(patient=patient).values_list("measure", "program_id")
+    assert sorted(rows) == [("nprs", earlier.pk), ("psfs", earlier.pk)]
+
+
 def test_planning_queries_do_not_grow_with_patients(django_assert_max_num_queries):
     from django.test.utils import CaptureQueriesContext
 
