@@ -17,8 +17,9 @@ from config.api.schema import problems
 from patients.api.clinician import ClinicianAPIMixin
 from patients.models import AuditEvent
 from patients.timezones import local_today
+from programs.api.program_views import _report_range
 from programs.csv_exports import clinic_adherence_csv, patient_logs_csv
-from programs.date_params import DateParamError, optional_range, report_range
+from programs.date_params import DateParamError, optional_range
 
 PATIENT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Patient id.")
 CSV_RESPONSE = {(200, "text/csv"): OpenApiTypes.STR}
@@ -81,12 +82,7 @@ class AdherenceCsvView(CsvView):
         responses={**CSV_RESPONSE, **problems(400, 401, 403, 404)},
     )
     def get(self, request):
-        try:
-            start, end = report_range(
-                request.query_params, default_end=local_today(self.clinician.timezone)
-            )
-        except DateParamError as exc:
-            raise ValidationError(exc.errors) from None
+        start, end = _report_range(request, default_end=local_today(self.clinician.timezone))
 
         def audit(chunk):
             self.audit(AuditEvent.Action.READ, [patient.pk for patient in chunk])

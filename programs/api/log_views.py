@@ -4,7 +4,6 @@ import datetime as dt
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
 
 from config.api.schema import problems
 from patients.api.clinician import ClinicianAPIMixin
@@ -12,7 +11,7 @@ from patients.models import AuditEvent
 from patients.timezones import local_today
 from programs.api.log_serializers import ClinicianLogSerializer
 from programs.api.program_serializers import MAX_REPORT_DAYS
-from programs.api.program_views import PATIENT_ID, _date_param
+from programs.api.program_views import PATIENT_ID, _report_range
 from programs.models import ExerciseLog
 from programs.selectors.logs import logs_for_patient
 
@@ -23,12 +22,8 @@ class PatientLogsView(ClinicianAPIMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ExerciseLog.objects.none()
-        end = _date_param(self.request, "to") or local_today(self.patient.timezone)
-        start = _date_param(self.request, "from") or end - dt.timedelta(days=29)
-        if start > end:
-            raise ValidationError({"from": ["Must not be after `to`."]})
-        if (end - start).days + 1 > MAX_REPORT_DAYS:
-            raise ValidationError({"to": [f"At most {MAX_REPORT_DAYS} days per call."]})
+        default_end = local_today(self.patient.timezone)
+        start, end = _report_range(self.request, default_end=default_end)
         return logs_for_patient(patient=self.patient, start=start, end=end)
 
     def initial(self, request, *args, **kwargs):

@@ -25,7 +25,7 @@ from programs.api.program_serializers import (
     ProgramPatchSerializer,
 )
 from programs.api.template_views import resolve_exercises
-from programs.date_params import DateParamError, date_param
+from programs.date_params import DateParamError, report_range
 from programs.models import Program
 from programs.selectors.clinic import (
     adherence_report,
@@ -230,9 +230,10 @@ class ProgramCompleteView(ProgramTransitionView):
     service = staticmethod(program_complete)
 
 
-def _date_param(request, name: str) -> dt.date | None:
+def _report_range(request, *, default_end: dt.date) -> tuple[dt.date, dt.date]:
+    """`from` and `to` of a report (programs.date_params), as a 400 when wrong."""
     try:
-        return date_param(request.query_params, name)
+        return report_range(request.query_params, default_end=default_end)
     except DateParamError as exc:
         raise ValidationError(exc.errors) from None
 
@@ -258,12 +259,7 @@ class PatientAdherenceView(ClinicianAPIMixin, generics.GenericAPIView):
     )
     def get(self, request, pk):
         patient = self.clinic_patient(pk)
-        end = _date_param(request, "to") or local_today(patient.timezone)
-        start = _date_param(request, "from") or end - dt.timedelta(days=29)
-        if start > end:
-            raise ValidationError({"from": ["Must not be after `to`."]})
-        if (end - start).days + 1 > MAX_REPORT_DAYS:
-            raise ValidationError({"to": [f"At most {MAX_REPORT_DAYS} days per call."]})
+        start, end = _report_range(request, default_end=local_today(patient.timezone))
         report = adherence_report(patient=patient, start=start, end=end)
         self.audit(AuditEvent.Action.READ, [patient.pk])
         body = {
