@@ -242,7 +242,10 @@ class ProgramStatusView(ProgramEditView):
 
     http_method_names = ["post"]
     actions = {"resume": program_resume, "complete": program_complete}
-    done = {"resume": "Program resumed.", "complete": "Program completed."}
+    done = {
+        "resume": gettext_lazy("Program resumed."),
+        "complete": gettext_lazy("Program completed."),
+    }
 
     def post(self, request, pk, action):
         program = self.clinic_program(pk)
@@ -254,7 +257,7 @@ class ProgramStatusView(ProgramEditView):
             messages.error(request, str(exc))
         else:
             self.audit(AuditEvent.Action.UPDATE, [program.patient_id])
-            messages.success(request, _(self.done[action]))
+            messages.success(request, self.done[action])
         return redirect("console-program", program.pk)
 
     def pause(self, request, program):
