@@ -26,6 +26,7 @@ from programs.adherence import (
     PatientRef,
     adherence_rates,
     day_statuses,
+    recent_logged_days,
     recent_rates,
 )
 from programs.models import (
@@ -238,16 +239,8 @@ def adherence_report(
     scheduled = sum(day.scheduled for day in days)
     done = sum(day.done for day in days)
     pains = [day.pain_average for day in days if day.pain_average is not None]
-    data_days = (
-        ExerciseLog.objects.filter(
-            patient=patient,
-            date__gt=today - dt.timedelta(days=RTM_WINDOW_DAYS),
-            date__lte=today,
-        )
-        .values("date")
-        .distinct()
-        .count()
-    )
+    # Data days as the patient list counts them: the local dates of the window with a log.
+    logged = recent_logged_days(patients=[patient], days=RTM_WINDOW_DAYS, now=now)
     return AdherenceReport(
         start=start,
         end=end,
@@ -257,7 +250,7 @@ def adherence_report(
         done=done,
         rates=adherence_rates(days, today),
         pain_average=round(sum(pains) / len(pains), 1) if pains else None,
-        data_days_last_30=data_days,
+        data_days_last_30=len(logged[patient.pk]),
     )
 
 

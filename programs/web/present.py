@@ -2,7 +2,8 @@
 from the selectors' DayStatus rows (no rule of adherence is decided here)."""
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.template.defaultfilters import date, floatformat, timesince_filter
@@ -323,16 +324,21 @@ def pain_dots_html(chart: PainChart) -> str:
     return format_html_join("", '<circle class="dot" cx="{}" cy="{}" r="2.5"/>', chart.dots)
 
 
+def _formatted_once() -> Callable[..., str]:
+    """once(fn, *args): fn(*args), computed once per distinct arguments for one page.
+    Typed, as 2 and 2.0 format differently."""
+
+    @functools.lru_cache(maxsize=None, typed=True)
+    def once(fn, *args) -> str:
+        return fn(*args)
+
+    return once
+
+
 def log_rows_html(logs: Sequence, *, high_pain: int) -> str:
     """The patient page's recent logs as table rows, as the template wrote them."""
-    formatted: dict[tuple, str] = {}
+    once = _formatted_once()
     yes, no = gettext("yes"), gettext("no")
-
-    def once(fn, *args) -> str:
-        key = (fn, *args, *map(type, args))
-        if key not in formatted:
-            formatted[key] = fn(*args)
-        return formatted[key]
 
     def done(log) -> str:
         text = yes if log.completed else no
@@ -381,13 +387,7 @@ def patient_rows_html(rows: Sequence) -> str:
     # The patient's address with a marker for the id, reversed once for the page.
     marker = 2**31 - 1
     before_id, after_id = reverse("console-patient", args=[marker]).split(str(marker))
-    formatted: dict[tuple, str] = {}
-
-    def once(fn, *args) -> str:
-        key = (fn, *args, *map(type, args))  # 2 and 2.0 format differently
-        if key not in formatted:
-            formatted[key] = fn(*args)
-        return formatted[key]
+    once = _formatted_once()
 
     def cells(row) -> tuple:
         patient, monitoring = row.patient, row.monitoring

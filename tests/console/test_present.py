@@ -4,13 +4,17 @@ import datetime as dt
 import uuid
 from types import SimpleNamespace
 
+import time_machine
+
 from programs.adherence import DayStatus
+from programs.selectors.console import PatientRow, RemoteMonitoring
 from programs.web.present import (
     calendar_days,
     calendar_weeks,
     dose_text,
     log_rows_html,
     pain_chart,
+    patient_rows_html,
     version_history,
 )
 
@@ -119,3 +123,61 @@ def test_log_rows_read_as_the_logs_table_did():
     )
     assert "<td>no (1 set)</td>" in rows[1] and "<span>2</span>" in rows[1]
     assert '<td>yes (1 rep)</td><td class="num"></td><td class="num">0</td>' in rows[2]
+
+
+class ListedPatient(SimpleNamespace):
+    def __str__(self) -> str:
+        return self.name
+
+
+def test_patient_rows_read_as_the_list_template_did():
+    """Each cell of the patient list, as the template wrote it: the link and invited tag,
+    the adherence bar, the last log, the latest pain, alerts, data days, NPRS change."""
+    now = dt.datetime(2026, 11, 9, 12, 0, tzinfo=dt.UTC)
+
+    def row(pk, name, *, activated=True, rate=None, last_log_at=None, alerts=0, change=None,
+            days=0, pain=None, pain_on=None):  # fmt: skip
+        user = SimpleNamespace(has_usable_password=lambda: activated)
+        patient = ListedPatient(
+            pk=pk, name=name, user=user, last_log_at=last_log_at, open_alerts=alerts,
+            change_since_start=change,
+        )  # fmt: skip
+        return PatientRow(patient, rate, RemoteMonitoring(days, pain, pain_on))
+
+    with time_machine.travel(now, tick=False):
+        html = patient_rows_html(
+            [
+                row(
+                    7,
+                    "Ann <Lee>",
+                    rate=84.6,
+                    last_log_at=now - dt.timedelta(days=3),
+                    alerts=2,
+                    change=-2.25,
+                    days=16,
+                    pain=7.5,
+                    pain_on=MONDAY,
+                ),
+                row(8, "Ben Osei", activated=False),
+                row(9, "Cy Dale", rate=0.0, days=1, pain=3.0, pain_on=MONDAY),
+            ]
+        )
+    rows = html.split("\n")
+    assert len(rows) == 3
+    assert rows[0] == (
+        '<tr><td><a href="/clinic/patients/7/">Ann &lt;Lee&gt;</a></td>'
+        '<td><span class="bar" aria-hidden="true"><span class="w80"></span></span>85%</td>'
+        '<td><time datetime="2026-11-06T12:00:00+00:00">3\xa0days ago</time></td>'
+        '<td><span class="pain-high">7.5/10</span> <span class="muted">2 Nov</span></td>'
+        '<td class="num"><span class="tag tag--alert">2</span></td>'
+        '<td class="num">16</td><td class="num">-2.3</td></tr>'
+    )
+    assert rows[1] == (
+        '<tr><td><a href="/clinic/patients/8/">Ben Osei</a> <span class="tag">invited</span></td>'
+        '<td><span class="muted">nothing scheduled</span></td>'
+        '<td><span class="muted">never</span></td><td><span class="muted">\N{EM DASH}</span></td>'
+        '<td class="num">0</td><td class="num">0</td>'
+        '<td class="num"><span class="muted">\N{EM DASH}</span></td></tr>'
+    )
+    assert '<span class="w0"></span></span>0%</td>' in rows[2]
+    assert '<td><span>3.0/10</span> <span class="muted">2 Nov</span></td>' in rows[2]

@@ -192,6 +192,18 @@ def test_programs_list_query_count_is_constant(clinician, patient):
     assert len(one) == len(fifty)
 
 
+def test_data_days_are_the_patients_last_30_local_dates_with_a_log(clinician_client, clinic):
+    """RTM data days: each local date of the last 30 (today included) with any log, once."""
+    patient = factories.PatientFactory(clinic=clinic, timezone="Pacific/Auckland")
+    local_today = TODAY + dt.timedelta(days=1)  # 01:00 tomorrow in Auckland
+    program = factories.ProgramFactory(patient=patient, start_date=TODAY - dt.timedelta(days=40))
+    item = factories.ProgramItemFactory(program=program)
+    for days_ago in (30, 29, 29, 12, 0):
+        factories.ExerciseLogFactory(item=item, date=local_today - dt.timedelta(days=days_ago))
+    body = clinician_client.get(f"/api/v1/patients/{patient.pk}/adherence").json()
+    assert (body["data_days_last_30"], body["rtm_eligible"]) == (3, False)
+
+
 def test_adherence_report(clinician_client, patient):
     program = factories.ProgramFactory(patient=patient, start_date=TODAY - dt.timedelta(days=40))
     item = factories.ProgramItemFactory(program=program, times_per_day=2)
