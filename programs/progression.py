@@ -27,7 +27,6 @@ line swapped by hand, or just advanced, starts from nothing.
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import NamedTuple
 
 ADVANCE = "advance"
@@ -89,29 +88,30 @@ class LogDone(NamedTuple):
 
 @dataclass(frozen=True)
 class Session:
+    """One scheduled date of a line, judged once when made: complete, failed, and the
+    worst pain and difficulty it reported (the daily pass makes a few hundred
+    thousand of these, so they are plain attributes rather than cached properties)."""
+
     date: dt.date
     prescription: Prescription
     times_per_day: int = 1
     logs: Sequence[LogDone] = field(default_factory=tuple)
+    complete: bool = field(init=False)
+    # A log says the patient tried and fell short (or marked it not done).
+    failed: bool = field(init=False)
+    pain: int | None = field(init=False)
+    difficulty: int | None = field(init=False)
 
-    @cached_property
-    def complete(self) -> bool:
-        full = sum(1 for log in self.logs if log_fully_done(self.prescription.dose, log))
-        return full >= self.times_per_day
-
-    @cached_property
-    def failed(self) -> bool:
-        """A log says the patient tried and fell short (or marked it not done)."""
-        return any(not log_fully_done(self.prescription.dose, log) for log in self.logs)
-
-    @cached_property
-    def pain(self) -> int | None:
-        return max((log.pain for log in self.logs if log.pain is not None), default=None)
-
-    @cached_property
-    def difficulty(self) -> int | None:
-        values = [log.difficulty for log in self.logs if log.difficulty is not None]
-        return max(values, default=None)
+    def __post_init__(self):
+        dose = self.prescription.dose
+        full = [log_fully_done(dose, log) for log in self.logs]
+        pains = [log.pain for log in self.logs if log.pain is not None]
+        difficulties = [log.difficulty for log in self.logs if log.difficulty is not None]
+        set_attribute = object.__setattr__
+        set_attribute(self, "complete", sum(full) >= self.times_per_day)
+        set_attribute(self, "failed", not all(full))
+        set_attribute(self, "pain", max(pains, default=None))
+        set_attribute(self, "difficulty", max(difficulties, default=None))
 
 
 @dataclass(frozen=True)

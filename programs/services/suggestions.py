@@ -149,8 +149,14 @@ def line_candidates(
         program_id__in=programs
     ).values_list("program_id", "start", "end"):
         pauses[program_id].append(_Pause(pause_start, pause_end))
-    key_of = {row.id: (row.program_id, row.key) for row in rows}
-    logs: dict[tuple[int, uuid.UUID, dt.date], list[LogDone]] = defaultdict(list)
+    lines: dict[tuple[int, uuid.UUID], list[_Row]] = defaultdict(list)
+    for row in rows:
+        lines[(row.program_id, row.key)].append(row)
+    # Logs by (the line's position in `lines`, date): integer keys hash faster than
+    # the line's (program, UUID) over a chunk's hundred thousand logs.
+    position = {line: index for index, line in enumerate(lines)}
+    line_of = {row.id: position[(row.program_id, row.key)] for row in rows}
+    logs: dict[tuple[int, dt.date], list[LogDone]] = defaultdict(list)
     for item_id, date, *done in (
         ExerciseLog.objects.filter(patient_id__in=yesterday_of, date__gte=start)
         .order_by()
@@ -165,18 +171,14 @@ def line_candidates(
             "pain",
             "difficulty",
         )
-        .iterator(chunk_size=5000)
     ):
-        line = key_of.get(item_id)
+        line = line_of.get(item_id)
         if line is not None:
-            logs[(*line, date)].append(LogDone(*done))
-    lines: dict[tuple[int, uuid.UUID], list[_Row]] = defaultdict(list)
-    for row in rows:
-        lines[(row.program_id, row.key)].append(row)
+            logs[(line, date)].append(LogDone(*done))
     book = rule_book(clinic_ids=set(clinic_of.values()))
     found: list[Candidate] = []
     judged = 0
-    for (program_id, key), line_rows in lines.items():
+    for index, ((program_id, key), line_rows) in enumerate(lines.items()):
         current = line_rows[-1]
         if current.valid_until is not None:
             continue  # the line was removed
@@ -184,7 +186,9 @@ def line_candidates(
         program = programs[program_id]
         yesterday = yesterday_of[program.patient_id]
         lookback = yesterday - dt.timedelta(days=LOOKBACK_DAYS - 1)
-        sessions = _sessions(line_rows, program, pauses[program_id], logs, lookback, yesterday)
+        sessions = _sessions(
+            line_rows, program, pauses[program_id], logs, index, lookback, yesterday
+        )
         clinic_id = clinic_of[program.patient_id]
         applied = book.rule_for(clinic_id=clinic_id, template_id=program.template_id)
         verdict = judge_line(
@@ -199,26 +203,29 @@ def line_candidates(
     return found, programs, judged
 
 
-def _sessions(rows, program, pauses, logs, start, yesterday) -> list[Session]:
+def _sessions(rows, program, pauses, logs, line, start, yesterday) -> list[Session]:
     today = yesterday + dt.timedelta(days=1)
     first = max(start, program.start_date, rows[0].valid_from)
     sessions = []
     row_index = 0
+    row = rows[0]
+    prescription = row.prescription
     for day in date_range(first, yesterday):
         # Rows of a line follow one another in time: move to the one in force.
-        while rows[row_index].valid_until is not None and day >= rows[row_index].valid_until:
+        while row.valid_until is not None and day >= row.valid_until:
             if row_index + 1 == len(rows):
                 return sessions
             row_index += 1
-        row = rows[row_index]
+            row = rows[row_index]
+            prescription = row.prescription
         if day < row.valid_from or not item_scheduled_on(row, program, pauses, day, today):
             continue
         sessions.append(
             Session(
                 date=day,
-                prescription=row.prescription,
+                prescription=prescription,
                 times_per_day=row.times_per_day,
-                logs=logs.get((row.program_id, row.key, day), ()),
+                logs=logs.get((line, day), ()),
             )
         )
     return sessions
