@@ -3,13 +3,13 @@ from the selectors' DayStatus rows (no rule of adherence is decided here)."""
 
 import datetime as dt
 import functools
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.template.defaultfilters import date, floatformat, timesince_filter
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
@@ -295,10 +295,10 @@ def version_history(rows: Sequence) -> list[VersionChange]:
 # loops as template nodes or format_html_join.
 def _h(value) -> str:
     """A value as format_html writes it: safe markup as it is, anything else escaped
-    (Django's escape is html.escape on the text)."""
+    (Django's escape is html.escape on the text, behind a check for lazy strings)."""
     if hasattr(value, "__html__"):
         return value.__html__()
-    return escape(str(value))
+    return html.escape(str(value))
 
 
 def calendar_cells_html(weeks: Sequence[Sequence[CalendarDay | None]]) -> str:
