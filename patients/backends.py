@@ -25,3 +25,15 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The session's user, loaded once per request with their clinic membership
+        and whether they have an authenticator: the second-factor gate and every
+        console page read both, which cost three more queries as lazy lookups."""
+        from config.web.two_factor import with_second_factor_state
+
+        try:
+            user = with_second_factor_state(User._default_manager.all()).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

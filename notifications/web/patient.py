@@ -5,12 +5,14 @@ delivery outbox, which is this app's; the rest comes from the programs selectors
 
 import datetime as dt
 
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.views import View
 
 from config.web.access import ClinicianPageMixin
 from notifications.models import Delivery, Device
-from patients.models import AuditEvent
+from patients.models import AuditEvent, Patient
 from patients.timezones import local_today
 from programs.outcomes.selectors import outcomes_summary
 from programs.selectors.clinic import adherence_report, programs_for_patient
@@ -36,7 +38,23 @@ class PatientPageView(ClinicianPageMixin, View):
     template_name = "notifications/console/patient.html"
 
     def get(self, request, pk):
-        patient = self.clinic_patient(pk)
+        # The patient's active push devices are counted in the same row.
+        patient = self.clinic_patient(
+            pk,
+            patients=Patient.objects.annotate(
+                active_devices=Coalesce(
+                    Subquery(
+                        Device.objects.filter(patient=OuterRef("pk"), active=True)
+                        .order_by()
+                        .values("patient")
+                        .annotate(n=Count("pk"))
+                        .values("n"),
+                        output_field=IntegerField(),
+                    ),
+                    Value(0),
+                )
+            ),
+        )
         today = local_today(patient.timezone)
         start = today - dt.timedelta(days=HISTORY_DAYS - 1)
         programs = list(programs_for_patient(patient=patient))
@@ -50,7 +68,6 @@ class PatientPageView(ClinicianPageMixin, View):
             ]
         )
         logs = recent_logs(patient=patient)
-        devices = Device.objects.filter(patient=patient, active=True).count()
         outcomes = outcomes_summary(patient_id=patient.pk)
         self.audit(AuditEvent.Action.READ, [patient.pk])
         return render(
@@ -71,7 +88,7 @@ class PatientPageView(ClinicianPageMixin, View):
                 "log_rows": log_rows_html(logs, high_pain=HIGH_PAIN),
                 "alerts": patient_alerts(patient=patient),
                 "deliveries": deliveries,
-                "devices": devices,
+                "devices": patient.active_devices,
                 "outcomes": outcomes,
                 "outcomes_answered": any(m["points"] for m in outcomes),
                 "rtm_tier": rtm_tier(report.data_days_last_30),

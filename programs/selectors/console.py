@@ -50,10 +50,15 @@ def _figure(alert: Alert) -> str:
 def alert_views(alerts: Sequence[Alert]) -> list[AlertView]:
     """Each alert with its log's exercise and note: one query for all of them."""
     log_ids = [a.detail.get("log_id") for a in alerts if a.detail and a.detail.get("log_id")]
-    logs = {
-        str(log.pk): log
-        for log in ExerciseLog.objects.filter(pk__in=log_ids).select_related("item__exercise")
-    }
+    # No alert names a log (most patients, most pages): not even an empty query to build.
+    logs = (
+        {
+            str(log.pk): log
+            for log in ExerciseLog.objects.filter(pk__in=log_ids).select_related("item__exercise")
+        }
+        if log_ids
+        else {}
+    )
     views = []
     for alert in alerts:
         log = logs.get(str((alert.detail or {}).get("log_id")))

@@ -77,6 +77,33 @@ def test_patient_page_costs_the_same_queries_with_1x_and_50x_the_history(
     assert queries(console, f"/clinic/patients/{patient.pk}/") == small
 
 
+def test_the_sign_in_state_costs_two_queries_per_console_page(console, clinic, clinician):
+    """The session and its user; the user row brings the clinic membership, the clinic
+    and whether an authenticator is set up, which the second-factor gate and the page
+    read (they were three more queries of their own)."""
+    seeded_patient(clinic, clinician, days=2)
+    console.get("/clinic/")
+    with CaptureQueriesContext(connection) as captured:
+        assert console.get("/clinic/patients/").status_code == 200
+    # Each statement by the first column it selects: its table.
+    tables = [q["sql"].split(".", 1)[0].removeprefix("SELECT ") for q in captured]
+    assert tables[:2] == ['"django_session"', '"patients_user"']
+    assert not {'"patients_clinician"', '"patients_clinic"', '"otp_totp_totpdevice"'} & set(tables)
+
+
+def test_console_pages_query_counts(console, clinic, clinician):
+    """Pinned, so a new query on these pages is a decision. The list: session, user,
+    count, page (with the NPRS change), activity, 7-day rates, data days and latest
+    pain, audit. The patient page: session, user, patient (with their active push
+    devices counted), programs with their lines and pauses (3), the adherence report
+    (3), deliveries, logs, check-ins, audit, alerts (and the logs behind them)."""
+    patient, _program, _item, logs = seeded_patient(clinic, clinician, days=3, pain=lambda n: 8)
+    alerts_raise_high_pain(logs=logs, clinic_id=clinic.pk)
+    console.get("/clinic/")
+    assert queries(console, "/clinic/patients/") == 8
+    assert queries(console, f"/clinic/patients/{patient.pk}/") == 15
+
+
 def test_patient_list_shows_the_apis_numbers(console, clinician, clinic):
     patient, *_ = seeded_patient(clinic, clinician, days=10, pain=lambda n: 6)
     api = auth_client(clinician.user)
@@ -341,3 +368,18 @@ def test_create_a_clinic_exercise_and_a_protocol(console, clinic):
     protocol = ProgramTemplate.objects.get(clinic=clinic, name="Desk reset")
     assert [item.exercise for item in protocol.items.all()] == [exercise]
     assert "Wall slide" in console.get(response["Location"]).content.decode()
+
+
+def test_patient_page_counts_only_the_active_push_devices(console, clinic, clinician):
+    from notifications.models import Device
+
+    patient, *_ = seeded_patient(clinic, clinician, days=1)
+    other, *_ = seeded_patient(clinic, clinician, days=1)
+    for n, (owner, active) in enumerate([(patient, True), (patient, True), (patient, False),
+                                         (other, True)]):  # fmt: skip
+        Device.objects.create(patient=owner, platform="fcm", token=f"t{n}", active=active)
+    html = console.get(f"/clinic/patients/{patient.pk}/").content.decode()
+    assert "<dt>Push devices</dt><dd>2</dd>" in html
+    Device.objects.filter(patient=patient).update(active=False)
+    html = console.get(f"/clinic/patients/{patient.pk}/").content.decode()
+    assert "<dt>Push devices</dt><dd>0</dd>" in html
