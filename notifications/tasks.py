@@ -14,9 +14,10 @@ WEBHOOK_ETA_MAX_SECONDS = 600
 @shared_task(name="notifications.tasks.plan_reminders", ignore_result=True)
 def plan_reminders() -> dict:
     now = timezone.now()
-    result = planning.reminders_plan(now=now)
-    # Check-ins fall due at the same local moment as reminders, so the same tick plans them.
+    # Check-ins fall due at the same local moment as reminders, so the same tick plans
+    # them, first: the day's reminder then tells of the check-in it finds due.
     checkins = checkins_plan(now=now)
+    result = planning.reminders_plan(now=now)
     return {**result.counts, **{f"checkin_{measure}": n for measure, n in checkins.items()}}
 
 

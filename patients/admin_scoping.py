@@ -33,6 +33,7 @@ CLINIC_STAFF_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "exerciselog": ("view",),
         "alert": ("view", "change"),
         "suggestion": ("view",),
+        "checkin": ("view",),
     },
     "notifications": {
         "device": ("view", "change"),

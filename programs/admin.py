@@ -480,3 +480,6 @@ class SuggestionAdmin(ClinicScopedAdminMixin, admin.ModelAdmin):
     list_display = ("kind", "patient", "change", "evidence", "status", "created_at")
     list_filter = ("status", "kind")
     list_select_related = ("patient__user",)
+
+
+from programs.outcomes import admin as outcomes_admin  # noqa: E402, F401 (registers CheckIn)

@@ -2,7 +2,8 @@
 different time zones, each with a program and four weeks of logs, plus one invited
 patient who has not activated. Maya logs steadily, Tom reported pain 8 on his last
 logged day (an open high-pain alert with his note), Lucia stopped logging five days
-ago, so every console screen has something to show. Idempotent."""
+ago, so every console screen has something to show; weekly pain and fortnightly
+activity check-ins answered over those weeks (programs.outcomes.demo). Idempotent."""
 
 import datetime as dt
 import uuid
@@ -16,6 +17,7 @@ from patients.models import Clinic, Clinician, Patient, User
 from patients.services.patients import patient_create
 from patients.timezones import local_today
 from programs.models import Exercise, ExerciseLog, Program, ProgramTemplate, Session
+from programs.outcomes.demo import demo_checkins
 from programs.scheduling import item_scheduled_on
 from programs.services.alerts import alerts_raise_high_pain
 from programs.services.programs import program_assign
@@ -192,6 +194,14 @@ def demo_create() -> DemoLogins:
         program = _program_from_template(patient, template, today)
         logs = _history_of_logs(patient, program, today, history)
         alerts_raise_high_pain(logs=logs, clinic_id=clinic.pk)
+        stopped = STOPPED_DAYS if history == "stopped" else 0
+        demo_checkins(
+            patient=patient,
+            program=program,
+            history=history,
+            today=today,
+            answered_until=today - dt.timedelta(days=stopped),
+        )
     _invited_patient(clinic, clinician)
     return DemoLogins(
         clinician=CLINICIAN_EMAIL,

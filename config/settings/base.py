@@ -51,6 +51,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Deep link the companion app opens for today's routine.
 APP_TODAY_URL = os.environ.get("APP_TODAY_URL", SITE_URL + "/app/today")
+# ... and for a check-in that fell due (a reminder links here with ?id=).
+APP_CHECKIN_URL = os.environ.get("APP_CHECKIN_URL", SITE_URL + "/app/checkin")
 # The FHIR base: canonical URLs and our own code systems in the FHIR export live here.
 FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", SITE_URL + "/api/v1/fhir").rstrip("/")
 

@@ -20,6 +20,7 @@ STORAGES = {
 REMINDER_CHANNELS = ["email", "locmem"]
 SITE_URL = "https://hep.example"
 APP_TODAY_URL = "https://hep.example/app/today"
+APP_CHECKIN_URL = "https://hep.example/app/checkin"
 FHIR_BASE_URL = "https://hep.example/api/v1/fhir"
 if not DATABASE_URL:
     DATABASES = {

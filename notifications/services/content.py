@@ -1,4 +1,5 @@
-"""What a reminder says: today's routine in one line, email bodies, unsubscribe links."""
+"""What a reminder says: today's routine in one line, a check-in due, email bodies,
+unsubscribe links."""
 
 import datetime as dt
 import math
@@ -18,6 +19,9 @@ from programs.scheduling import unfinished_items
 UNSUBSCRIBE_SALT = "notifications.unsubscribe.email"
 PUSH_TITLE = "Time for today's exercises"
 PUSH_BODY = "Open the app to start."
+PUSH_BODY_WITH_CHECKIN = "Open the app to start. A short check-in is waiting too."
+CHECKIN_PUSH_TITLE = "A short check-in is waiting"
+CHECKIN_PUSH_BODY = "Open the app to answer: it takes a minute."
 # Rough pace for an estimate: a rep takes ~4 s, and a set ends with ~30 s of rest.
 SECONDS_PER_REP = 4
 REST_BETWEEN_SETS = 30
@@ -102,14 +106,33 @@ def today_url(day: dt.date) -> str:
     return f"{settings.APP_TODAY_URL}?{urlencode({'date': day.isoformat()})}"
 
 
+def checkin_url(checkin_id: int) -> str:
+    return f"{settings.APP_CHECKIN_URL}?{urlencode({'id': checkin_id})}"
+
+
 def reminder_message(
-    patient: Patient, day: dt.date, routine: Routine, *, with_email: bool = True
+    patient: Patient,
+    day: dt.date,
+    routine: Routine | None,
+    *,
+    checkin: int | None = None,
+    with_email: bool = True,
 ) -> Message:
-    """The reminder for `day`; the email parts are rendered only when they will be sent
-    (templates are the costliest part of preparing a push)."""
+    """The reminder for `day`: the routine left (if any) and the check-in due (the id
+    of the one to link to, if any); one of the two is there. The email parts are
+    rendered only when they will be sent (templates are the costliest part of
+    preparing a push)."""
     first_name = patient.user.first_name or "there"
-    link = today_url(day)
-    subject = f"{first_name}, your exercises for today ({routine.summary})"
+    answer_url = checkin_url(checkin) if checkin is not None else ""
+    if routine is not None:
+        link = today_url(day)
+        subject = f"{first_name}, your exercises for today ({routine.summary})"
+        title, body = PUSH_TITLE, PUSH_BODY_WITH_CHECKIN if checkin is not None else PUSH_BODY
+        kind = "daily_reminder"
+    else:
+        link = answer_url
+        subject = f"{first_name}, a short check-in is waiting for you"
+        title, body, kind = CHECKIN_PUSH_TITLE, CHECKIN_PUSH_BODY, "checkin_reminder"
     text = html = ""
     headers = {}
     if with_email:
@@ -118,7 +141,8 @@ def reminder_message(
             "first_name": first_name,
             "routine": routine,
             "day": day,
-            "today_url": link,
+            "today_url": today_url(day),
+            "checkin_url": answer_url,
             "unsubscribe_url": unsubscribe,
         }
         text = render_to_string("notifications/reminder_email.txt", context)
@@ -132,10 +156,10 @@ def reminder_message(
         text=text,
         html=html,
         # A push passes through Google or Apple and shows on a lock screen: no name,
-        # no detail of the routine, only a nudge and the link.
-        title=PUSH_TITLE,
-        body=PUSH_BODY,
+        # no detail of the routine or the questions, only a nudge and the link.
+        title=title,
+        body=body,
         url=link,
         headers=headers,
-        data={"local_date": day.isoformat(), "url": link, "kind": "daily_reminder"},
+        data={"local_date": day.isoformat(), "url": link, "kind": kind},
     )

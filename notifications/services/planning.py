@@ -9,6 +9,9 @@ One pass, whatever the number of patients:
 3. the same for the days that just ended (rows still missing become `missed` or
    `quiet_hours`: never sent late);
 4. one query for rows left behind by dead workers.
+A check-in due on D and not yet answered counts as work left on D, like an
+unfinished exercise (programs.outcomes.reminding): the patient hears of it in the
+day's one reminder per channel.
 The unique (patient, local_date, channel) constraint makes concurrent passes,
 retries and a second beat harmless. Sending is enqueued after commit, in chunks.
 
@@ -33,6 +36,7 @@ from django.utils import timezone
 from notifications.models import Delivery, Device
 from patients.models import Patient
 from patients.timezones import ZoneClock, zone_clock
+from programs.outcomes.reminding import has_checkin_due
 from programs.scheduling import has_scheduled_work, has_unfinished_work
 
 Channel = Delivery.Channel
@@ -119,12 +123,13 @@ def due_today(clocks: list[ZoneClock], day: dt.date, channel: str) -> QuerySet[P
         due |= due_now_q(clock)
     unreachable, unreachable_reason = _unreachable(channel)
     unfinished = has_unfinished_work(day, day)
+    checkin = has_checkin_due(day)
     return (
         _candidates(due, day, channel)
-        .filter(has_scheduled_work(day, day))
+        .filter(has_scheduled_work(day, day) | checkin)
         .annotate(
             planned_reason=Case(
-                When(~unfinished, then=Value(Reason.COMPLETED)),
+                When(~unfinished & ~checkin, then=Value(Reason.COMPLETED)),
                 When(unreachable, then=Value(unreachable_reason)),
                 default=Value(""),
                 output_field=CharField(),
@@ -145,7 +150,7 @@ def ended_unsent(clocks: list[ZoneClock], day: dt.date, channel: str) -> QuerySe
     quiet_until_midnight = Q(quiet_start__gt=F("quiet_end"), reminder_time__gte=F("quiet_start"))
     return (
         _candidates(existed, day, channel)
-        .filter(has_unfinished_work(day, day + dt.timedelta(days=1)))
+        .filter(has_unfinished_work(day, day + dt.timedelta(days=1)) | has_checkin_due(day))
         .annotate(
             planned_reason=Case(
                 When(unreachable, then=Value(unreachable_reason)),

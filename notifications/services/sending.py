@@ -4,8 +4,9 @@ each outcome as soon as its provider answered.
 - The chunk's rows are claimed in one statement as a lease (`leases.py`): rows
   another live sender holds, and rows whose outcome is written, are never touched,
   so two senders or a redelivered task cannot send a row twice.
-- Completion, preferences and reachability are checked again after the claim,
-  just before the provider calls; a day that has passed is closed as `missed`.
+- Completion (exercises left, or a check-in due and unanswered), preferences and
+  reachability are checked again after the claim, just before the provider calls;
+  a day that has passed is closed as `missed`.
   Rows settled by these checks are written at once, in one batch.
 - Provider calls run outside any transaction in threads that never touch the
   database. At most REMINDER_SEND_CONCURRENCY rows are between their first call
@@ -45,6 +46,7 @@ from notifications.services.outcomes import (
     retry_or_fail,
 )
 from patients.timezones import local_today
+from programs.outcomes.reminding import checkins_due_by_patient
 
 __all__ = ["SendResult", "deliveries_claim", "deliveries_send", "delivery_key", "retry_countdown"]
 
@@ -61,7 +63,9 @@ def delivery_key(pk: int) -> str:
     return f"delivery-{pk}"
 
 
-def _precheck(row: Delivery, routine: Routine | None, now: dt.datetime) -> Outcome | None:
+def _precheck(
+    row: Delivery, routine: Routine | None, checkin: int | None, now: dt.datetime
+) -> Outcome | None:
     patient = row.patient
     if local_today(patient.timezone, now) > row.local_date:
         return Outcome(Status.SKIPPED, Reason.MISSED)
@@ -72,7 +76,7 @@ def _precheck(row: Delivery, routine: Routine | None, now: dt.datetime) -> Outco
         return Outcome(Status.SKIPPED, Reason.DISABLED)
     if row.channel == Delivery.Channel.EMAIL and not patient.email_reachable:
         return Outcome(Status.SKIPPED, Reason.UNSUBSCRIBED)
-    if routine is None:
+    if routine is None and checkin is None:
         return Outcome(Status.SKIPPED, Reason.COMPLETED)
     return None
 
@@ -118,16 +122,23 @@ def _row_answers(calls: list[ProviderCall]) -> list[Answer]:
         connections.close_all()
 
 
-def _routines(rows: list[Delivery]) -> dict[tuple[int, dt.date], Routine]:
-    """The last completion check: what is left of each row's day (one query per day)."""
+def _work_left(
+    rows: list[Delivery],
+) -> tuple[dict[tuple[int, dt.date], Routine], dict[tuple[int, dt.date], int]]:
+    """The last completion check: what is left of each row's day, exercises and a
+    check-in due (two queries per day)."""
     by_day: dict[dt.date, set[int]] = defaultdict(set)
     for row in rows:
         by_day[row.local_date].add(row.patient_id)
-    routines = {}
+    routines, checkins = {}, {}
     for day, patient_ids in by_day.items():
         for pid, routine in routines_left(patient_ids=sorted(patient_ids), day=day).items():
             routines[(pid, day)] = routine
-    return routines
+        for pid, checkin in checkins_due_by_patient(
+            patient_ids=sorted(patient_ids), day=day
+        ).items():
+            checkins[(pid, day)] = checkin
+    return routines, checkins
 
 
 def _prepare(rows: list[Delivery], now: dt.datetime) -> tuple[Batch, list[list[ProviderCall]]]:
@@ -138,17 +149,19 @@ def _prepare(rows: list[Delivery], now: dt.datetime) -> tuple[Batch, list[list[P
         active = Device.objects.filter(patient_id__in=push_patients, active=True).order_by("pk")
         for device in active:
             devices[device.patient_id].append(device)
-    routines = _routines(rows)
+    routines, checkins = _work_left(rows)
     settled, work = Batch(), []
     for row in rows:
         routine = routines.get((row.patient_id, row.local_date))
-        outcome = _precheck(row, routine, now)
+        checkin = checkins.get((row.patient_id, row.local_date))
+        outcome = _precheck(row, routine, checkin, now)
         if outcome is None:
             try:
                 message = reminder_message(
                     row.patient,
                     row.local_date,
                     routine,
+                    checkin=checkin,
                     with_email=row.channel == Delivery.Channel.EMAIL,
                 )
                 message = dataclasses.replace(message, key=delivery_key(row.pk))

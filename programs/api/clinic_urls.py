@@ -69,6 +69,11 @@ urlpatterns = [
     ),
     path("fhir/metadata", fhir_views.CapabilityStatementView.as_view(), name="fhir-metadata"),
     path(
+        "fhir/Questionnaire/<slug:measure>",
+        fhir_views.QuestionnaireView.as_view(),
+        name="fhir-questionnaire",
+    ),
+    path(
         "patients/<int:pk>/logs.csv",
         csv_views.PatientLogsCsvView.as_view(),
         name="patient-logs-csv",

@@ -3,7 +3,8 @@
 import uuid
 from collections import defaultdict
 
-from programs.fhir import codes, outcomes, resources
+from programs.fhir import codes, outcomes, questionnaires, resources
+from programs.outcomes.measures import Measure
 from programs.selectors.fhir import FhirExportData
 
 
@@ -17,7 +18,8 @@ def _entry(resource: dict, full_url: str | None = None) -> dict:
 def patient_bundle(data: FhirExportData) -> dict:
     """A `collection` Bundle: the Patient, their clinic, the exercises and protocols
     used, one CarePlan per program, the Observations of their logs, and each answered
-    check-in as a QuestionnaireResponse with an Observation of its score."""
+    check-in as a QuestionnaireResponse with an Observation of its score (and the
+    Questionnaire each response answers)."""
     patient = data.patient
     found = [resources.patient_resource(patient), resources.organization(patient.clinic)]
     found += [resources.activity_definition(exercise) for exercise in data.exercises.values()]
@@ -47,6 +49,8 @@ def patient_bundle(data: FhirExportData) -> dict:
     for day in data.days:
         if day.logged:
             found.append(resources.completion_observation(day, logs_by_day[day.date], context))
+    measures = {checkin.measure for checkin in data.checkins}
+    found += [questionnaires.questionnaire(m) for m in Measure.values if m in measures]
     for checkin in data.checkins:
         found.append(outcomes.questionnaire_response(checkin, context))
         found.append(outcomes.score_observation(checkin, context))

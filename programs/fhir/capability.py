@@ -13,6 +13,8 @@ EXPORTED_TYPES = (
     "Observation",
     "QuestionnaireResponse",
 )
+# Read on their own as well as inside $everything.
+READ_TYPES = ("Questionnaire",)
 
 
 def capability_statement(*, now: dt.datetime) -> dict:
@@ -24,7 +26,8 @@ def capability_statement(*, now: dt.datetime) -> dict:
             "clinic, the exercises and protocols used, a CarePlan per program and the "
             "Observations of their logs (exercise completion per logged day, pain per log), "
             "and each answered check-in (NPRS, PSFS, global rating of change) as a "
-            "QuestionnaireResponse with an Observation of its score."
+            "QuestionnaireResponse with an Observation of its score, and the "
+            "Questionnaires they answer."
         ),
     }
     resource_entries = [
@@ -36,6 +39,14 @@ def capability_statement(*, now: dt.datetime) -> dict:
         *(
             {"type": name, "documentation": "Inside $everything only."}
             for name in EXPORTED_TYPES[1:]
+        ),
+        *(
+            {
+                "type": name,
+                "interaction": [{"code": "read"}],
+                "documentation": "Read by id (nprs, psfs, groc), and inside $everything.",
+            }
+            for name in READ_TYPES
         ),
     ]
     return {

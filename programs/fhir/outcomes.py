@@ -2,11 +2,13 @@
 Observation of its score derived from it.
 
 Our own terms (no LOINC panel fits these three as we ask them):
-- `{base}/Questionnaire/{nprs|psfs|groc}`: the canonical of each questionnaire;
+- `{base}/Questionnaire/{nprs|psfs|groc}`: the canonical of each questionnaire
+  (questionnaires.py, whose linkIds and texts the responses' items repeat);
 - `{base}/CodeSystem/outcome-measure`: the codes of the score Observations.
 """
 
 from programs.fhir import codes
+from programs.fhir.questionnaires import TEXT
 from programs.fhir.resources import ObservationContext
 from programs.outcomes.measures import Measure
 from programs.outcomes.models import CheckIn
@@ -27,33 +29,31 @@ def response_id(checkin: CheckIn) -> str:
     return f"checkin-{checkin.pk}"
 
 
-def _integer(link_id: str, text: str, value: int) -> dict:
-    return {"linkId": link_id, "text": text, "answer": [{"valueInteger": value}]}
+def _integer(link_id: str, text_key: str, value: int) -> dict:
+    return {"linkId": link_id, "text": TEXT[text_key], "answer": [{"valueInteger": value}]}
 
 
 def _items(checkin: CheckIn) -> list[dict]:
     answers = checkin.answers
     if checkin.measure == Measure.NPRS:
-        return [
-            _integer("current", "Pain right now (0-10)", answers["current"]),
-            _integer("best", "Least pain over the last 7 days (0-10)", answers["best"]),
-            _integer("worst", "Worst pain over the last 7 days (0-10)", answers["worst"]),
-        ]
+        return [_integer(key, key, answers[key]) for key in ("current", "best", "worst")]
     if checkin.measure == Measure.PSFS:
         return [
             {
                 "linkId": f"activity-{index}",
-                "text": "An activity the back makes hard",
+                "text": TEXT["activity"],
                 "item": [
-                    {"linkId": f"activity-{index}.name", "answer": [{"valueString": a["name"]}]},
-                    _integer(
-                        f"activity-{index}.score", "How well it can be done (0-10)", a["score"]
-                    ),
+                    {
+                        "linkId": f"activity-{index}.name",
+                        "text": TEXT["activity.name"],
+                        "answer": [{"valueString": a["name"]}],
+                    },
+                    _integer(f"activity-{index}.score", "activity.score", a["score"]),
                 ],
             }
             for index, a in enumerate(answers["activities"], start=1)
         ]
-    return [_integer("rating", "Change since the program started (-7 to 7)", answers["rating"])]
+    return [_integer("rating", "rating", answers["rating"])]
 
 
 def questionnaire_response(checkin: CheckIn, context: ObservationContext) -> dict:

@@ -12,6 +12,8 @@ from patients.models import Patient
 from patients.selectors.console import patients_not_activated
 from programs.demo import demo_create
 from programs.models import Alert, ExerciseLog
+from programs.outcomes.models import CheckIn
+from programs.outcomes.selectors import outcomes_summary, patient_checkins
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +52,29 @@ def test_demo_has_history_an_open_high_pain_alert_and_a_quiet_patient(client, we
     assert response.status_code == 302
     page = client.get("/clinic/").content.decode()
     assert "Tom Whitfield" in page and "Lucia Ramirez" in page and "Ben Osei" in page
+
+
+def test_demo_patients_have_weeks_of_checkins_with_an_mcid_verdict(client, weekday):
+    call_command("load_library", verbosity=0)
+    logins = demo_create()
+    verdicts = {}
+    for email in ("maya", "tom", "lucia"):
+        patient = Patient.objects.get(user__email=f"{email}@demo.hep.example")
+        summary = {m["measure"]: m for m in outcomes_summary(patient_id=patient.pk)}
+        verdicts[email] = {m: s["mcid"]["passed"] for m, s in summary.items() if s["mcid"]}
+        if email != "lucia":
+            assert len(summary["nprs"]["points"]) >= 4  # weekly over four weeks
+            assert len(summary["psfs"]["points"]) >= 3  # at the start, then fortnightly
+    assert verdicts["maya"] == {"nprs": True, "psfs": True}
+    assert verdicts["tom"]["nprs"] is False  # his flare shows on the latest rating
+    lucia = Patient.objects.get(user__email="lucia@demo.hep.example")
+    assert patient_checkins(patient=lucia)["open"]  # she stopped answering too
+    assert not CheckIn.objects.filter(answered_at__gt=timezone.now()).exists()
+    count = CheckIn.objects.count()
+    demo_create()
+    assert CheckIn.objects.count() == count  # idempotent
+
+    client.post("/clinic/login/", {"username": logins.clinician, "password": logins.password})
+    maya = Patient.objects.get(user__email="maya@demo.hep.example")
+    page = client.get(f"/clinic/patients/{maya.pk}/").content.decode()
+    assert "Passed the minimal clinically important difference." in page

@@ -22,6 +22,7 @@ from programs.models import (
     ProgramPause,
     ProgramTemplate,
 )
+from programs.outcomes.models import CheckIn
 from programs.suggestion_models import ProgressionRule, Suggestion
 from tests import factories
 
@@ -43,6 +44,7 @@ class ClinicWorld:
     digest: DigestDelivery
     audit: AuditEvent
     code: ActivationCode
+    checkin: CheckIn
     marker: str
 
     def instance_of(self, model):
@@ -128,6 +130,16 @@ def build_clinic(marker: str) -> ClinicWorld:
         code_hash=f"{marker}-hash".ljust(64, "0"),
         expires_at=timezone.now() + dt.timedelta(days=14),
     )
+    checkin = CheckIn.objects.create(
+        patient=patient,
+        program=program,
+        measure="nprs",
+        due_date=today,
+        due_at=timezone.now(),
+        answered_at=timezone.now(),
+        answers={"current": 3, "best": 2, "worst": 5},
+        score=3.33,
+    )
     return ClinicWorld(
         clinic=clinic,
         owner=owner,
@@ -142,6 +154,7 @@ def build_clinic(marker: str) -> ClinicWorld:
         digest=digest,
         audit=audit,
         code=code,
+        checkin=checkin,
         marker=marker,
     )
 
@@ -201,7 +214,7 @@ def superuser_client(world_a, world_b):
 
 
 # --- what clinic staff see -------------------------------------------------------------
-SCOPED_LISTS = [Patient, Program, ExerciseLog, Alert, Device, Delivery]
+SCOPED_LISTS = [Patient, Program, ExerciseLog, Alert, Device, Delivery, CheckIn]
 
 
 @pytest.mark.parametrize("model", SCOPED_LISTS, ids=lambda model: model.__name__)
@@ -499,6 +512,27 @@ def test_exercise_logs_cannot_be_added_changed_or_deleted(superuser_client, worl
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request, log)
     assert not model_admin.has_delete_permission(request, log)
+
+
+def test_checkins_are_shown_read_only_with_their_answers_and_the_view_is_audited(
+    staff_client, world_a, world_b
+):
+    checkin = world_a.checkin
+    listing = staff_client.get(admin_url(CheckIn))
+    assert "answered" in listing.content.decode()
+    page = staff_client.get(admin_url(CheckIn, "change", checkin.pk))
+    assert page.status_code == 200
+    assert "&quot;worst&quot;: 5" in page.content.decode()
+    assert staff_client.get(admin_url(CheckIn, "add")).status_code == 403
+    change = staff_client.post(admin_url(CheckIn, "change", checkin.pk), {"score": "9"})
+    assert change.status_code == 403
+    checkin.refresh_from_db()
+    assert checkin.score == 3.33
+    other = staff_client.get(admin_url(CheckIn, "change", world_b.checkin.pk))
+    assert other.status_code == 302  # another clinic's: as missing
+    assert AuditEvent.objects.filter(
+        patient=world_a.patient, what__contains=f"/admin/programs/checkin/{checkin.pk}/"
+    ).exists()
 
 
 def test_logs_filter_by_high_pain(staff_client, world_a):

@@ -284,9 +284,12 @@ def test_capability_statement_validates_and_names_what_is_supported(clinician_cl
         "CarePlan",
         "Observation",
         "QuestionnaireResponse",
+        "Questionnaire",
     }
     patient = next(resource for resource in rest.resource if resource.type == "Patient")
     assert [operation.name for operation in patient.operation] == ["everything"]
+    questionnaire = next(r for r in rest.resource if r.type == "Questionnaire")
+    assert [i.code for i in questionnaire.interaction] == ["read"]
 
 
 def test_metadata_needs_a_token(api_client, db):

@@ -125,3 +125,49 @@ def test_export_queries_do_not_grow_with_checkins(clinician_client, patient, pro
             4.33,
         )
     assert count() == small
+
+
+def _link_ids(items) -> list[str]:
+    ids = []
+    for item in items:
+        ids.append(item["linkId"])
+        ids += _link_ids(item.get("item", []))
+    return ids
+
+
+def test_each_response_answers_a_questionnaire_in_the_bundle(clinician_client, patient, program):
+    bundle = export(clinician_client, patient)
+    questionnaires = {q["url"]: q for q in of_type(bundle, "Questionnaire")}
+    base = "https://hep.example/api/v1/fhir/Questionnaire/"
+    assert list(questionnaires) == [f"{base}nprs", f"{base}psfs", f"{base}groc"]
+    for response in of_type(bundle, "QuestionnaireResponse"):
+        questionnaire = questionnaires[response["questionnaire"]]
+        get_fhir_model_class("Questionnaire").model_validate(questionnaire)
+        assert questionnaire["status"] == "active"
+        # Every answered item is a question of the questionnaire, with its text.
+        asked = _link_ids(questionnaire["item"])
+        assert set(_link_ids(response["item"])) <= set(asked)
+    assert [i["linkId"] for i in questionnaires[f"{base}psfs"]["item"]] == [
+        "activity-1",
+        "activity-2",
+        "activity-3",
+    ]
+    groc = questionnaires[f"{base}groc"]["item"][0]
+    assert [e["valueInteger"] for e in groc["extension"]] == [-7, 7]
+
+
+def test_only_the_questionnaires_of_answered_checkins_are_exported(clinician_client, patient):
+    program = ProgramFactory(patient=patient, start_date=START)
+    answered(program, "nprs", START, {"current": 5, "best": 3, "worst": 7}, 5.0)
+    bundle = export(clinician_client, patient)
+    assert [q["id"] for q in of_type(bundle, "Questionnaire")] == ["nprs"]
+
+
+def test_a_questionnaire_is_read_by_its_measure(clinician_client, api_client, db):
+    response = clinician_client.get("/api/v1/fhir/Questionnaire/psfs")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/fhir+json")
+    resource = get_fhir_model_class("Questionnaire").model_validate(response.json())
+    assert resource.url == "https://hep.example/api/v1/fhir/Questionnaire/psfs"
+    assert clinician_client.get("/api/v1/fhir/Questionnaire/oswestry").status_code == 404
+    assert api_client.get("/api/v1/fhir/Questionnaire/nprs").status_code == 401

@@ -105,7 +105,8 @@ function finish(screen, message) {
 export async function showCheckin(patient, params) {
   await flushCheckins(patient);
   const open = await openCheckins(patient);
-  const id = Number(params.get("id"));
+  // Without an id (a link from a reminder that predates the check-in list): the oldest open one.
+  const id = params.get("id") ? Number(params.get("id")) : (open || [])[0]?.id;
   const checkin = (open || []).find((c) => c.id === id);
   const kept = (await outbox(patient)).some((entry) => entry.id === id);
   const screen = clone("screen-checkin");

@@ -64,6 +64,7 @@ function fillCard(card, item, date, pending) {
     slot(card, "note-text").textContent = item.notes;
     show(slot(card, "note"));
   }
+  if (item.change) showChange(card, item, article);
   const instructions = slot(card, "instructions");
   instructions.replaceChildren(...item.exercise.instructions.map((step) => element("li", step)));
   const cues = item.exercise.cues || [];
@@ -99,6 +100,17 @@ function fillCard(card, item, date, pending) {
   details.setAttribute("aria-controls", form.id);
   slot(card, "done").textContent = t("done_button", { name });
   updateCard(card, item, date, pending);
+}
+
+// What the clinic changed on this line and why, from the cached day as well.
+function showChange(card, item, article) {
+  const note = slot(card, "change");
+  note.id = `item-${item.id}-change`;
+  slot(card, "change-label").textContent = t(`change_${item.change.kind}`);
+  slot(card, "change-what").textContent = `${item.change.what}.`;
+  slot(card, "change-why").textContent = t("change_why", { why: item.change.why });
+  article.setAttribute("aria-describedby", note.id);
+  show(note);
 }
 
 function updateCard(root, item, date, pending) {
