@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from patients.timezones import local_today
 from programs.models import Program, TemplatePhase
+from programs.selectors.phases import phase_due_on
 from programs.services.programs import ItemsInvalid, phase_lines, program_update
 from programs.suggestion_models import Suggestion
 
@@ -49,11 +50,6 @@ class _Due(NamedTuple):
     advance: str
     started_on: dt.date
     today: dt.date
-
-
-def phase_due_on(*, started_on: dt.date, weeks: int) -> dt.date:
-    """The first local date after a phase has run its weeks."""
-    return started_on + dt.timedelta(weeks=weeks)
 
 
 def next_phase(phase: TemplatePhase) -> TemplatePhase | None:
