@@ -68,7 +68,11 @@ def program_phase_enter(
     Raises PhaseMoveRefused unless the program is active and `phase` directly follows
     the phase it is in."""
     with transaction.atomic():
-        locked = Program.objects.select_for_update().select_related("phase").get(pk=program.pk)
+        locked = (
+            Program.objects.select_for_update(of=("self",))
+            .select_related("phase")
+            .get(pk=program.pk)
+        )
         current = locked.phase
         if locked.status != Program.Status.ACTIVE:
             raise PhaseMoveRefused(f"Only an active program moves on; this one is {locked.status}.")
