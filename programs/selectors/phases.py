@@ -1,6 +1,7 @@
 """Where a program stands in its protocol's phases, for the API and the console."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -26,9 +27,17 @@ class PhaseSummary:
     next: NextPhase | None
 
 
-def phase_due_on(*, started_on: dt.date, weeks: int) -> dt.date:
-    """The first local date after a phase has run its weeks."""
-    return started_on + dt.timedelta(weeks=weeks)
+def phase_due_on(
+    *, started_on: dt.date, weeks: int, pauses: Iterable[tuple[dt.date, dt.date]] | None = None
+) -> dt.date:
+    """The first local date after a phase has run its weeks, not counting the days of
+    the finished pauses (start, exclusive end) that fall inside it."""
+    due = started_on + dt.timedelta(weeks=weeks)
+    for start, end in sorted(pauses or ()):
+        overlap = (min(end, due) - max(start, started_on)).days
+        if overlap > 0:
+            due += dt.timedelta(days=overlap)
+    return due
 
 
 def phases_prefetch() -> Prefetch:
@@ -37,7 +46,8 @@ def phases_prefetch() -> Prefetch:
 
 
 def phase_summary(program: Program) -> PhaseSummary | None:
-    """None for a program without phases. Uses the phases prefetched by phases_prefetch."""
+    """None for a program without phases. Uses the phases prefetched by phases_prefetch
+    and the program's prefetched pauses."""
     phase = program.phase
     if phase is None or program.phase_started_on is None:
         return None
@@ -49,7 +59,11 @@ def phase_summary(program: Program) -> PhaseSummary | None:
             order=later[0].order,
             name=later[0].name,
             advance=phase.advance,
-            on=phase_due_on(started_on=program.phase_started_on, weeks=phase.weeks),
+            on=phase_due_on(
+                started_on=program.phase_started_on,
+                weeks=phase.weeks,
+                pauses=[(p.start, p.end) for p in program.pauses.all() if p.end is not None],
+            ),
         )
     return PhaseSummary(
         order=phase.order,

@@ -8,10 +8,11 @@ suggestion of kind "phase", which a clinician accepts (the same move) or dismiss
 (raised again a week later while the program stays in the phase). Every move goes
 through program_update, so the finished phase's lines are retired, the next ones
 start as a new program version and past logs keep pointing at what was prescribed.
-Paused and completed programs do not move; the last phase just stays.
+Paused and completed programs do not move, and days spent paused do not count
+towards a phase's weeks; the last phase just stays.
 
 The pass is set-based: one query finds the active programs in a phase with their
-patient's zone, one loads the phases of their protocols, one the phase suggestions
+patient's zone, one their past pauses, one loads the phases of their protocols, one the phase suggestions
 already made, one INSERT raises the new ones, whatever the number of programs.
 Each program moved by date then costs the fixed queries of one program_update.
 """
@@ -25,7 +26,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from patients.timezones import local_today
-from programs.models import Program, TemplatePhase
+from programs.models import Program, ProgramPause, TemplatePhase
 from programs.selectors.phases import phase_due_on
 from programs.services.programs import ItemsInvalid, phase_lines, program_update
 from programs.suggestion_models import Suggestion
@@ -136,13 +137,27 @@ def _due_programs(now: dt.datetime) -> list[_Due]:
         )
         .iterator(chunk_size=2000)
     )
-    due = []
+    candidates = []
     for *values, started_on, zone in rows:
         today = local_today(zone, now)
         weeks = values[7]
         if started_on is not None and today >= phase_due_on(started_on=started_on, weeks=weeks):
-            due.append(_Due(*values, started_on, today))
-    return due
+            candidates.append(_Due(*values, started_on, today))
+    if not candidates:
+        return []
+    # Days paused inside a phase do not count towards its weeks; pauses only push
+    # the date back, so the candidates above are all the programs that can be due.
+    pauses: dict[int, list[tuple]] = {}
+    for program_id, start, end in ProgramPause.objects.filter(
+        program_id__in=[d.program_id for d in candidates], end__isnull=False
+    ).values_list("program_id", "start", "end"):
+        pauses.setdefault(program_id, []).append((start, end))
+    return [
+        d
+        for d in candidates
+        if d.today
+        >= phase_due_on(started_on=d.started_on, weeks=d.weeks, pauses=pauses.get(d.program_id))
+    ]
 
 
 class _Following(NamedTuple):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from programs.models import Program, ProgramItem, TemplatePhase
 from programs.services.phases import phases_daily_pass
-from programs.services.programs import program_assign, program_pause
+from programs.services.programs import program_assign, program_pause, program_resume
 from programs.services.suggestions import (
     SuggestionClosed,
     suggestion_accept,
@@ -193,6 +193,17 @@ def test_a_paused_program_does_not_move_and_its_suggestion_cannot_be_accepted(pr
     assert suggestion.status == Suggestion.Status.EXPIRED and other.phase.order == 2
 
 
+def test_days_paused_inside_a_phase_push_its_date_back(protocol):
+    program = assign(protocol)
+    with time_machine.travel(at(dt.date(2026, 3, 5)), tick=False):
+        program_pause(program=program)
+    with time_machine.travel(at(dt.date(2026, 3, 8)), tick=False):
+        program_resume(program=program)
+    # Paused 5 to 8 March (3 days): phase 1 now runs until 18 March inclusive.
+    assert run_on(dt.date(2026, 3, 18))["moved"] == 0
+    assert run_on(dt.date(2026, 3, 19))["moved"] == 1
+
+
 def test_the_move_follows_each_patients_local_date(protocol):
     ahead = assign(protocol, patient=PatientFactory(timezone="Pacific/Kiritimati"))  # UTC+14
     behind = assign(protocol, patient=PatientFactory(timezone="Pacific/Pago_Pago"))  # UTC-11
@@ -238,4 +249,4 @@ def test_the_daily_pass_costs_the_same_queries_for_1_or_50_programs(protocol, co
     quiet = pass_queries(dt.date(2026, 3, 20))  # nobody due
     raising = pass_queries(dt.date(2026, 3, 30))  # everybody due for approval
     assert Suggestion.objects.filter(kind=Suggestion.Kind.PHASE).count() == count
-    assert (quiet, raising) == (1, 4)
+    assert (quiet, raising) == (1, 5)
