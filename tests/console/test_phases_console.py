@@ -61,3 +61,20 @@ def test_a_phase_suggestion_is_accepted_from_the_worklist(console, clinician):
     assert (program.phase.name, program.version) == ("Strength", 2)
     page = console.get(f"/clinic/programs/{program.pk}/").content.decode()
     assert "Phase 2 of 3 · Strength · since 16 Mar 2026" in page
+
+
+def test_a_phased_protocol_shows_its_phases_and_an_edit_keeps_them(console, clinician):
+    program = phased_program(clinician, TemplatePhase.Advance.APPROVAL)
+    template = program.template
+    page = console.get(f"/clinic/protocols/{template.pk}/").content.decode()
+    assert "Phase 2: Strength · 2 weeks" in page
+    assert "once you approve the suggestion" in page
+    response = console.post(
+        f"/clinic/protocols/{template.pk}/", {"name": "Renamed", "description": "Still phased."}
+    )
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.name == "Renamed" and template.phases.count() == 3
+    assert template.items.filter(phase__isnull=False).count() == 3
+    program.refresh_from_db()
+    assert program.phase.order == 1
