@@ -72,6 +72,12 @@ app.conf.update(
             "task": "programs.tasks.run_suggestion_pass",
             "schedule": crontab(minute=25),
         },
+        # Hourly, before the suggestion pass: a program moves on to its next phase
+        # soon after the patient's local date reaches it; reruns change nothing.
+        "daily-phase-pass": {
+            "task": "programs.tasks.run_phase_pass",
+            "schedule": crontab(minute=20),
+        },
         "purge-expired-tokens": {
             "task": "patients.tasks.purge_expired_tokens",
             "schedule": crontab(minute=40, hour=3),

@@ -10,7 +10,6 @@ from patients.admin_scoping import ClinicScopedAdminMixin
 from patients.models import AuditEvent
 from programs.models import (
     EXERCISE_CONTENT_FIELDS,
-    PRESCRIPTION_LINE_FIELDS,
     WEEKDAYS,
     Alert,
     Driver,
@@ -27,7 +26,13 @@ from programs.models import (
     mask_to_days,
 )
 from programs.services.alerts import HIGH_PAIN
-from programs.services.programs import program_complete, program_pause, program_resume
+from programs.services.programs import (
+    first_phase,
+    program_complete,
+    program_lines,
+    program_pause,
+    program_resume,
+)
 from programs.suggestion_models import ProgressionRule, Suggestion
 
 # A status change in the admin goes through the same service as the API's, so a
@@ -359,15 +364,16 @@ class ProgramAdmin(AuditedAdminMixin, ClinicScopedAdminMixin, admin.ModelAdmin):
         program = form.instance
         if change or program.template_id is None or program.items.exists():
             return
+        # The protocol's lines as program_assign takes them: the first phase's only.
+        phase = first_phase(program.template)
+        if phase is not None:
+            program.phase, program.phase_started_on = phase, program.start_date
+            program.save(update_fields=["phase", "phase_started_on"])
         ProgramItem.objects.bulk_create(
             ProgramItem(
-                program=program,
-                exercise_id=line.exercise_id,
-                **{name: getattr(line, name) for name in PRESCRIPTION_LINE_FIELDS},
-                version=program.version,
-                valid_from=program.start_date,
+                program=program, **line, version=program.version, valid_from=program.start_date
             )
-            for line in program.template.items.all()
+            for line in program_lines(template=program.template, items=[])
         )
 
 

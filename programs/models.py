@@ -275,8 +275,48 @@ def schedule_constraints(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
+class TemplatePhase(models.Model):
+    """One stage of a protocol (weeks 1-2 mobility, weeks 3-4 strength ...) with its
+    own lines. `advance` says how a program leaves this phase for the next one once
+    it has run its `weeks`: by itself on that date, or when a clinician approves."""
+
+    class Advance(models.TextChoices):
+        DATE = "date", "On its date"
+        APPROVAL = "approval", "When a clinician approves"
+
+    template = models.ForeignKey(ProgramTemplate, on_delete=models.CASCADE, related_name="phases")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=100)
+    weeks = models.PositiveSmallIntegerField(default=2)
+    advance = models.CharField(max_length=8, choices=Advance.choices, default=Advance.DATE)
+    description = models.CharField(
+        max_length=300, blank=True, help_text="What this phase is for, told to the patient."
+    )
+
+    class Meta:
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "order"], name="phase_order_unique"),
+            models.CheckConstraint(condition=Q(weeks__gte=1, weeks__lte=52), name="phase_weeks"),
+            models.CheckConstraint(
+                condition=Q(advance__in=["date", "approval"]), name="phase_advance_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
 class TemplateItem(ScheduleFields):
     template = models.ForeignKey(ProgramTemplate, on_delete=models.CASCADE, related_name="items")
+    phase = models.ForeignKey(
+        TemplatePhase,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="items",
+        help_text="Empty in a protocol without phases.",
+    )
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="template_items")
     order = models.PositiveSmallIntegerField()
 
@@ -306,6 +346,15 @@ class Program(models.Model):
     end_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     version = models.PositiveIntegerField(default=1)
+    phase = models.ForeignKey(
+        TemplatePhase,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The protocol phase in force; empty for a program without phases.",
+    )
+    phase_started_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

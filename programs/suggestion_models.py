@@ -93,12 +93,18 @@ class ProgressionRule(models.Model):
         return Rule(**{name: getattr(self, name) for name in RULE_FIELDS})
 
 
+PHASE = "phase"
+
+
 class Suggestion(models.Model):
-    """A proposed change of one program line, with the evidence behind it."""
+    """A proposed change of one program line, with the evidence behind it; or, of
+    kind "phase", moving a program on to its protocol's next phase (no line, no
+    exercise: `to_phase` says where to)."""
 
     class Kind(models.TextChoices):
         ADVANCE = ADVANCE, "Advance"
         REGRESS = REGRESS, "Regress"
+        PHASE = PHASE, "Next phase"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -114,10 +120,14 @@ class Suggestion(models.Model):
     program = models.ForeignKey(
         "programs.Program", on_delete=models.CASCADE, related_name="suggestions"
     )
-    line_key = models.UUIDField(help_text="The program line (ProgramItem.key).")
+    line_key = models.UUIDField(
+        null=True, blank=True, help_text="The program line (ProgramItem.key)."
+    )
     item = models.ForeignKey(
         "programs.ProgramItem",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="suggestions",
         help_text="The row that was judged.",
     )
@@ -125,7 +135,17 @@ class Suggestion(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     evidence = models.CharField(max_length=300)
     change = models.CharField(max_length=300, help_text="What accepting does, in words.")
-    to_exercise = models.ForeignKey("programs.Exercise", on_delete=models.CASCADE, related_name="+")
+    to_exercise = models.ForeignKey(
+        "programs.Exercise", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    to_phase = models.ForeignKey(
+        "programs.TemplatePhase",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Kind phase: the phase accepting moves the program to.",
+    )
     to_sets = models.PositiveSmallIntegerField(null=True, blank=True)
     to_reps = models.PositiveSmallIntegerField(null=True, blank=True)
     to_hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -158,8 +178,24 @@ class Suggestion(models.Model):
                 condition=Q(status="open"),
                 name="suggestion_one_open_per_line",
             ),
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=Q(status="open", kind=PHASE),
+                name="suggestion_one_open_phase_per_program",
+            ),
             models.CheckConstraint(
-                condition=Q(kind__in=[ADVANCE, REGRESS]), name="suggestion_kind_valid"
+                condition=Q(kind__in=[ADVANCE, REGRESS, PHASE]), name="suggestion_kind_valid"
+            ),
+            # A line suggestion names its line and exercise; a phase one its phase.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=PHASE, to_phase__isnull=False, line_key__isnull=True)
+                    | (
+                        ~Q(kind=PHASE)
+                        & Q(line_key__isnull=False, item__isnull=False, to_exercise__isnull=False)
+                    )
+                ),
+                name="suggestion_kind_fields",
             ),
             models.CheckConstraint(
                 condition=Q(window_end__gte=models.F("window_start")),

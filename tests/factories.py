@@ -17,6 +17,7 @@ from programs.models import (
     ProgramTemplate,
     Session,
     TemplateItem,
+    TemplatePhase,
 )
 
 PASSWORD = "correct horse battery staple"
@@ -94,6 +95,17 @@ class ProgramTemplateFactory(factory.django.DjangoModelFactory):
     clinic = None
     name = factory.Sequence(lambda n: f"Protocol {n}")
     description = "A starter protocol."
+
+
+class TemplatePhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TemplatePhase
+
+    template = factory.SubFactory(ProgramTemplateFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Phase {n}")
+    weeks = 2
+    advance = TemplatePhase.Advance.DATE
 
 
 class TemplateItemFactory(factory.django.DjangoModelFactory):

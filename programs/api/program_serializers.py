@@ -15,7 +15,8 @@ from programs.api.item_serializers import (
     ProgramLineOutSerializer,
 )
 from programs.design_guard import program_warnings
-from programs.models import Program
+from programs.models import Program, TemplatePhase
+from programs.selectors.phases import phase_summary
 
 MAX_REPORT_DAYS = 366
 # Far-off dates are typing errors, and date arithmetic near year 1 or 9999 overflows.
@@ -56,6 +57,26 @@ class ProgramWarningSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Exercises on the program's busiest day.")
 
 
+class NextPhaseSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    name = serializers.CharField()
+    advance = serializers.ChoiceField(
+        choices=TemplatePhase.Advance.choices,
+        help_text="date: the program moves on `on` by itself; approval: a phase suggestion "
+        "is raised on `on` and the program moves when a clinician accepts it.",
+    )
+    on = serializers.DateField(help_text="The patient's local date the current phase has run.")
+
+
+class ProgramPhaseSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    of = serializers.IntegerField(help_text="How many phases the protocol has.")
+    name = serializers.CharField()
+    description = serializers.CharField()
+    started_on = serializers.DateField()
+    next = NextPhaseSerializer(allow_null=True, help_text="Null in the last phase.")
+
+
 class ProgramOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     patient = serializers.IntegerField(source="patient_id")
@@ -65,6 +86,9 @@ class ProgramOutSerializer(serializers.Serializer):
     end_date = serializers.DateField(allow_null=True)
     status = serializers.ChoiceField(choices=Program.Status.choices)
     version = serializers.IntegerField()
+    phase = serializers.SerializerMethodField(
+        help_text="Where the program stands in its protocol's phases; null without phases."
+    )
     items = ProgramLineOutSerializer(
         many=True, source="current_items", help_text="The lines in force now."
     )
@@ -74,6 +98,11 @@ class ProgramOutSerializer(serializers.Serializer):
     )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(ProgramPhaseSerializer(allow_null=True))
+    def get_phase(self, program) -> dict | None:
+        summary = phase_summary(program)
+        return None if summary is None else ProgramPhaseSerializer(summary).data
 
     @extend_schema_field(ProgramWarningSerializer(many=True))
     def get_warnings(self, program) -> list[dict]:

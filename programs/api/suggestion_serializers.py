@@ -16,12 +16,21 @@ class SuggestedExerciseSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class SuggestedPhaseSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class SuggestionOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     patient = AlertPatientSerializer()
     program = serializers.IntegerField(source="program_id")
-    line_key = serializers.UUIDField(help_text="The program line (`key` of its items).")
-    item = serializers.IntegerField(source="item_id", help_text="The item row judged.")
+    line_key = serializers.UUIDField(
+        allow_null=True, help_text="The program line (`key` of its items); null for kind phase."
+    )
+    item = serializers.IntegerField(
+        source="item_id", allow_null=True, help_text="The item row judged; null for kind phase."
+    )
     kind = serializers.ChoiceField(choices=Suggestion.Kind.choices)
     status = serializers.ChoiceField(choices=Suggestion.Status.choices)
     evidence = serializers.CharField(
@@ -29,9 +38,18 @@ class SuggestionOutSerializer(serializers.Serializer):
     )
     change = serializers.CharField(help_text="What accepting does, in words.")
     exercise = SuggestedExerciseSerializer(
-        source="to_exercise", help_text="The exercise the line would have."
+        source="to_exercise",
+        allow_null=True,
+        help_text="The exercise the line would have; null for kind phase.",
     )
-    dose = SuggestedDoseSerializer(source="*", help_text="The dose the line would have.")
+    phase = SuggestedPhaseSerializer(
+        source="to_phase",
+        allow_null=True,
+        help_text="Kind phase: the protocol phase accepting moves the program to.",
+    )
+    dose = SuggestedDoseSerializer(
+        source="*", help_text="The dose the line would have; all null for kind phase."
+    )
     window_start = serializers.DateField(help_text="First session of the evidence.")
     window_end = serializers.DateField(help_text="Last session of the evidence.")
     created_at = serializers.DateTimeField()

@@ -34,6 +34,20 @@ def resolve_exercises(clinic_id: int, lines: list[dict]) -> list[dict]:
     return resolved
 
 
+def resolve_lines(clinic_id: int, data: dict) -> dict:
+    """`items` or `phases` of a request with their exercises resolved (see above)."""
+    if "phases" in data:
+        return {
+            "phases": [
+                {**phase, "items": resolve_exercises(clinic_id, phase["items"])}
+                for phase in data["phases"]
+            ]
+        }
+    if "items" in data:
+        return {"items": resolve_exercises(clinic_id, data["items"])}
+    return {}
+
+
 class TemplateListCreateView(ClinicianAPIMixin, generics.ListAPIView):
     serializer_class = TemplateOutSerializer
 
@@ -62,7 +76,7 @@ class TemplateListCreateView(ClinicianAPIMixin, generics.ListAPIView):
             clinic=self.clinician.clinic,
             name=data["name"],
             description=data.get("description", ""),
-            items=resolve_exercises(self.clinic_id, data["items"]),
+            **resolve_lines(self.clinic_id, data),
         )
         template = self.get_queryset().get(pk=template.pk)
         return Response(TemplateOutSerializer(template).data, status=status.HTTP_201_CREATED)
@@ -85,7 +99,7 @@ class TemplateDetailView(ClinicianAPIMixin, generics.GenericAPIView):
         return Response(TemplateOutSerializer(self.get_object()).data)
 
     @extend_schema(
-        summary="Edit a clinic protocol; `items`, when given, replace all lines",
+        summary="Edit a clinic protocol; `items` or `phases`, when given, replace all lines",
         parameters=[TEMPLATE_ID],
         request=TemplatePatchSerializer,
         responses={200: TemplateOutSerializer, **problems(400, 401, 403, 404)},
@@ -96,8 +110,9 @@ class TemplateDetailView(ClinicianAPIMixin, generics.GenericAPIView):
             raise PermissionDenied("Starter protocols are read-only; create your own instead.")
         serializer = TemplatePatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if "items" in data:
-            data["items"] = resolve_exercises(self.clinic_id, data["items"])
+        data = {
+            **serializer.validated_data,
+            **resolve_lines(self.clinic_id, serializer.validated_data),
+        }
         template_update(template=template, data=data)
         return Response(TemplateOutSerializer(self.get_object()).data)

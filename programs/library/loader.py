@@ -21,6 +21,7 @@ from programs.models import (
     Exercise,
     ProgramTemplate,
     TemplateItem,
+    TemplatePhase,
     days_to_mask,
 )
 
@@ -30,6 +31,7 @@ Entries = Sequence[Mapping[str, Any]]
 Say = Callable[[str], None]
 
 ITEM_FIELDS = ("exercise_id", *PRESCRIPTION_LINE_FIELDS)
+PHASE_FIELDS = ("order", "name", "weeks", "advance", "description")
 
 
 @dataclass
@@ -157,22 +159,37 @@ def _link_chains(
 
 
 def _item_rows(protocol: Mapping[str, Any], by_slug: Mapping[str, Exercise]) -> list[tuple]:
+    """(phase order or None, *ITEM_FIELDS) per item, numbered from 1 across phases."""
+    if "phases" in protocol:
+        groups = [(order, p["items"]) for order, p in enumerate(protocol["phases"], start=1)]
+    else:
+        groups = [(None, protocol["items"])]
     rows = []
-    for order, item in enumerate(protocol["items"], start=1):
-        values = {
-            "order": order,
-            "exercise_id": by_slug[item["exercise"]].pk,
-            "sets": item.get("sets"),
-            "reps": item.get("reps"),
-            "hold_seconds": item.get("hold_seconds"),
-            "duration_seconds": item.get("duration_seconds"),
-            "side": item["side"],
-            "days_mask": days_to_mask(item["days"]),
-            "times_per_day": item.get("times_per_day", 1),
-            "notes": item.get("notes", ""),
-        }
-        rows.append(tuple(values[field] for field in ITEM_FIELDS))
+    order = 0
+    for phase_order, items in groups:
+        for item in items:
+            order += 1
+            values = {
+                "order": order,
+                "exercise_id": by_slug[item["exercise"]].pk,
+                "sets": item.get("sets"),
+                "reps": item.get("reps"),
+                "hold_seconds": item.get("hold_seconds"),
+                "duration_seconds": item.get("duration_seconds"),
+                "side": item["side"],
+                "days_mask": days_to_mask(item["days"]),
+                "times_per_day": item.get("times_per_day", 1),
+                "notes": item.get("notes", ""),
+            }
+            rows.append((phase_order, *(values[field] for field in ITEM_FIELDS)))
     return rows
+
+
+def _phase_rows(protocol: Mapping[str, Any]) -> list[tuple]:
+    return [
+        (order, phase["name"], phase["weeks"], phase["advance"], phase.get("description", ""))
+        for order, phase in enumerate(protocol.get("phases", ()), start=1)
+    ]
 
 
 def _upsert_protocols(
@@ -188,28 +205,56 @@ def _upsert_protocols(
         slug = protocol["slug"]
         values = {"name": protocol["name"], "description": protocol["description"]}
         wanted_rows = _item_rows(protocol, by_slug)
+        wanted_phases = _phase_rows(protocol)
         template = existing.get(slug)
         if template is None:
             template = ProgramTemplate.objects.create(clinic=None, slug=slug, **values)
-            _replace_items(template, wanted_rows)
+            _replace_items(template, _sync_phases(template, wanted_phases), wanted_rows)
             created += 1
             say(f"created protocol {slug}")
             continue
         changed = _save_changes(template, values)
-        current_rows = list(template.items.order_by("order").values_list(*ITEM_FIELDS))
-        if current_rows != wanted_rows:
-            _replace_items(template, wanted_rows)
+        current_phases = list(template.phases.order_by("order").values_list(*PHASE_FIELDS))
+        current_rows = list(
+            template.items.order_by("order").values_list("phase__order", *ITEM_FIELDS)
+        )
+        if current_phases != wanted_phases or current_rows != wanted_rows:
+            _replace_items(template, _sync_phases(template, wanted_phases), wanted_rows)
             if not changed:
                 template.save(update_fields=["updated_at"])
-            changed.append("items")
+            changed.append("phases" if current_phases != wanted_phases else "items")
         if changed:
             updated += 1
             say(f"updated protocol {slug} ({', '.join(changed)})")
     return created, updated
 
 
-def _replace_items(template: ProgramTemplate, rows: list[tuple]) -> None:
+def _sync_phases(template: ProgramTemplate, rows: list[tuple]) -> dict[int, TemplatePhase]:
+    """Phases matched by order are updated in place, so programs in them stay there."""
+    phases = {phase.order: phase for phase in template.phases.all()}
+    for row in rows:
+        values = dict(zip(PHASE_FIELDS, row, strict=True))
+        phase = phases.get(values["order"])
+        if phase is None:
+            phases[values["order"]] = TemplatePhase.objects.create(template=template, **values)
+        elif any(getattr(phase, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(phase, name, value)
+            phase.save()
+    wanted = {row[0] for row in rows}
+    TemplatePhase.objects.filter(template=template).exclude(order__in=wanted).delete()
+    return {order: phase for order, phase in phases.items() if order in wanted}
+
+
+def _replace_items(
+    template: ProgramTemplate, phases: Mapping[int, TemplatePhase], rows: list[tuple]
+) -> None:
     template.items.all().delete()
     TemplateItem.objects.bulk_create(
-        TemplateItem(template=template, **dict(zip(ITEM_FIELDS, row, strict=True))) for row in rows
+        TemplateItem(
+            template=template,
+            phase=phases[phase_order] if phase_order is not None else None,
+            **dict(zip(ITEM_FIELDS, values, strict=True)),
+        )
+        for phase_order, *values in rows
     )

@@ -1,11 +1,20 @@
-"""The four starter protocols (global program templates).
+"""The four starter protocols (global program templates), each in two or three phases.
 
-Items are listed in the order the patient does them; the loader numbers them from 1.
-`days` are ISO weekdays (Monday = 1). Release and mobility run daily, strength work on
-Monday, Wednesday and Friday, run-related items on typical run days.
+A phase lists its items in the order the patient does them; the loader numbers the
+items of a protocol from 1 across its phases. `weeks` is how long a phase runs;
+`advance` says how a program leaves it for the next phase: "date" on the day it has
+run its weeks, "approval" once a clinician accepts the suggestion raised that day
+(the last phase just stays). `days` are ISO weekdays (Monday = 1): release and
+mobility daily, strength work on Monday, Wednesday and Friday, run-related items on
+typical run days.
 """
 
 from programs.library.common import DAILY, LONG_RUN_PLANNING_DAY, RUN_DAYS, STRENGTH_DAYS
+
+
+def _line(exercise: str, side: str, days: list[int], notes: str, **dose) -> dict:
+    return {"exercise": exercise, "side": side, "days": days, "notes": notes, **dose}
+
 
 PROTOCOLS = [
     {
@@ -15,81 +24,186 @@ PROTOCOLS = [
             "For runners whose pelvis tips forward after long hours of sitting. Each day the "
             "patient loosens the hip flexors and the muscles beside the low back and stretches "
             "the front of the hip; three days a week they build the deep core, the glutes and "
-            "trunk control that hold the pelvis level when running. Review after two weeks and "
-            "move each exercise one step along its chain when it is easy."
+            "trunk control that hold the pelvis level when running. Easier versions first, "
+            "then the full ones, then single-leg and standing work once a clinician agrees."
         ),
-        "items": [
+        "phases": [
             {
-                "exercise": "foam-roll-hip-flexors-quads",
-                "sets": 1,
-                "duration_seconds": 60,
-                "side": "each",
-                "days": DAILY,
-                "notes": "Slow passes; pause on tender spots.",
+                "name": "Release and wake up",
+                "weeks": 2,
+                "advance": "date",
+                "description": (
+                    "Loosen the front of the hips every day and learn to switch on the deep "
+                    "core and the glutes with the easiest versions."
+                ),
+                "items": [
+                    _line(
+                        "foam-roll-hip-flexors-quads",
+                        "each",
+                        DAILY,
+                        "Slow passes; pause on tender spots.",
+                        sets=1,
+                        duration_seconds=60,
+                    ),
+                    _line(
+                        "foam-roll-lumbar-extensors",
+                        "each",
+                        DAILY,
+                        "Beside the spine only, never on it.",
+                        sets=1,
+                        duration_seconds=45,
+                    ),
+                    _line(
+                        "half-kneeling-hip-flexor-stretch",
+                        "each",
+                        DAILY,
+                        "Squeeze the back buttock before leaning forward.",
+                        sets=3,
+                        hold_seconds=30,
+                    ),
+                    _line(
+                        "dead-bug-legs-only",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Low back stays heavy on the mat.",
+                        sets=2,
+                        reps=8,
+                    ),
+                    _line(
+                        "knee-plank",
+                        "both",
+                        STRENGTH_DAYS,
+                        "Knees to shoulders in one line.",
+                        sets=3,
+                        hold_seconds=20,
+                    ),
+                    _line(
+                        "glute-bridge",
+                        "both",
+                        STRENGTH_DAYS,
+                        "Two-second squeeze at the top.",
+                        sets=3,
+                        reps=12,
+                    ),
+                ],
             },
             {
-                "exercise": "foam-roll-lumbar-extensors",
-                "sets": 1,
-                "duration_seconds": 45,
-                "side": "each",
-                "days": DAILY,
-                "notes": "Beside the spine only, never on it.",
+                "name": "Core and glute strength",
+                "weeks": 2,
+                "advance": "approval",
+                "description": (
+                    "The full versions of the core work, and the glutes asked to hold the "
+                    "pelvis level while one leg moves."
+                ),
+                "items": [
+                    _line(
+                        "foam-roll-hip-flexors-quads",
+                        "each",
+                        DAILY,
+                        "Slow passes; pause on tender spots.",
+                        sets=1,
+                        duration_seconds=60,
+                    ),
+                    _line(
+                        "half-kneeling-hip-flexor-stretch",
+                        "each",
+                        DAILY,
+                        "Squeeze the back buttock before leaning forward.",
+                        sets=3,
+                        hold_seconds=30,
+                    ),
+                    _line(
+                        "dead-bug",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Back stays quiet on the mat.",
+                        sets=3,
+                        reps=8,
+                    ),
+                    _line(
+                        "front-plank",
+                        "both",
+                        STRENGTH_DAYS,
+                        "Drop to the knees when the line is lost.",
+                        sets=3,
+                        hold_seconds=30,
+                    ),
+                    _line(
+                        "side-plank",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Start from the knees if a full side plank is too much.",
+                        sets=2,
+                        hold_seconds=30,
+                    ),
+                    _line(
+                        "marching-bridge",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Hips stay level as each foot lifts.",
+                        sets=3,
+                        reps=8,
+                    ),
+                ],
             },
             {
-                "exercise": "half-kneeling-hip-flexor-stretch",
-                "sets": 3,
-                "hold_seconds": 30,
-                "side": "each",
-                "days": DAILY,
-                "notes": "Squeeze the back buttock before leaning forward.",
-            },
-            {
-                "exercise": "dead-bug",
-                "sets": 3,
-                "reps": 8,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Back stays quiet on the mat.",
-            },
-            {
-                "exercise": "front-plank",
-                "sets": 3,
-                "hold_seconds": 30,
-                "side": "both",
-                "days": STRENGTH_DAYS,
-                "notes": "Drop to the knees when the line is lost.",
-            },
-            {
-                "exercise": "side-plank",
-                "sets": 2,
-                "hold_seconds": 30,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Start from the knees if a full side plank is too much.",
-            },
-            {
-                "exercise": "glute-bridge",
-                "sets": 3,
-                "reps": 12,
-                "side": "both",
-                "days": STRENGTH_DAYS,
-                "notes": "Two-second squeeze at the top.",
-            },
-            {
-                "exercise": "reverse-lunge",
-                "sets": 3,
-                "reps": 8,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Tuck the tail to feel the back hip open.",
-            },
-            {
-                "exercise": "pallof-press-half-kneeling",
-                "sets": 3,
-                "reps": 10,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Chest stays facing forward against the band.",
+                "name": "Control on one leg",
+                "weeks": 2,
+                "advance": "date",
+                "description": (
+                    "Standing and single-leg work that carries the new pelvic control into "
+                    "the shapes of running."
+                ),
+                "items": [
+                    _line(
+                        "couch-stretch",
+                        "each",
+                        DAILY,
+                        "Tuck the tail before sinking the hips forward.",
+                        sets=3,
+                        hold_seconds=30,
+                    ),
+                    _line(
+                        "dead-bug",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Slow; breathe out as the limbs reach.",
+                        sets=3,
+                        reps=10,
+                    ),
+                    _line(
+                        "side-plank",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Straight line from ear to ankle.",
+                        sets=3,
+                        hold_seconds=30,
+                    ),
+                    _line(
+                        "single-leg-bridge",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Both hip bones rise together.",
+                        sets=3,
+                        reps=8,
+                    ),
+                    _line(
+                        "reverse-lunge",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Tuck the tail to feel the back hip open.",
+                        sets=3,
+                        reps=8,
+                    ),
+                    _line(
+                        "pallof-press-half-kneeling",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Chest stays facing forward against the band.",
+                        sets=3,
+                        reps=10,
+                    ),
+                ],
             },
         ],
     },
@@ -99,57 +213,118 @@ PROTOCOLS = [
         "description": (
             "Strength for the side-of-hip muscles and single-leg control, for runners whose "
             "pelvis drops or whose knee drifts inward on each stride. Best used after a "
-            "clinician has assessed which side is weaker. Three sessions a week, moving from "
-            "floor work to standing single-leg work within each session."
+            "clinician has assessed which side is weaker. Three sessions a week: floor work "
+            "first, then standing single-leg work once the clinician is happy with it."
         ),
-        "items": [
+        "phases": [
             {
-                "exercise": "clamshell",
-                "sets": 2,
-                "reps": 15,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Pelvis still; add the band when 15 are easy.",
+                "name": "Floor work",
+                "weeks": 2,
+                "advance": "approval",
+                "description": (
+                    "Wake up the side-of-hip muscles lying down, where the pelvis is easy "
+                    "to keep still, and practise standing on one leg."
+                ),
+                "items": [
+                    _line(
+                        "clamshell",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Pelvis still; the top knee opens only as far as the hip allows.",
+                        sets=2,
+                        reps=15,
+                    ),
+                    _line(
+                        "side-lying-hip-abduction",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Lead with the heel, leg slightly behind the body.",
+                        sets=3,
+                        reps=12,
+                    ),
+                    _line(
+                        "glute-bridge",
+                        "both",
+                        STRENGTH_DAYS,
+                        "Two-second squeeze at the top.",
+                        sets=3,
+                        reps=12,
+                    ),
+                    _line(
+                        "knee-side-plank",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Knees, hips and shoulders in one line.",
+                        sets=3,
+                        hold_seconds=20,
+                    ),
+                    _line(
+                        "single-leg-balance",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Near a wall; the standing knee stays over the toes.",
+                        sets=3,
+                        hold_seconds=30,
+                    ),
+                ],
             },
             {
-                "exercise": "side-lying-hip-abduction",
-                "sets": 3,
-                "reps": 12,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Lead with the heel, leg slightly behind the body.",
-            },
-            {
-                "exercise": "lateral-band-walk",
-                "sets": 3,
-                "reps": 10,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Ten steps each way with the band tight.",
-            },
-            {
-                "exercise": "single-leg-bridge",
-                "sets": 3,
-                "reps": 8,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Both hip bones rise together.",
-            },
-            {
-                "exercise": "single-leg-rdl",
-                "sets": 3,
-                "reps": 8,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Fingertip on a wall until balance is steady.",
-            },
-            {
-                "exercise": "side-plank",
-                "sets": 3,
-                "hold_seconds": 30,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Straight line from ear to ankle.",
+                "name": "Standing single-leg control",
+                "weeks": 4,
+                "advance": "date",
+                "description": (
+                    "The same muscles working while you stand and step, as they do on every stride."
+                ),
+                "items": [
+                    _line(
+                        "banded-clamshell",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Band just above the knees; pelvis still.",
+                        sets=3,
+                        reps=12,
+                    ),
+                    _line(
+                        "lateral-band-walk",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Ten steps each way with the band tight.",
+                        sets=3,
+                        reps=10,
+                    ),
+                    _line(
+                        "single-leg-bridge",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Both hip bones rise together.",
+                        sets=3,
+                        reps=8,
+                    ),
+                    _line(
+                        "single-leg-rdl",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Fingertip on a wall until balance is steady.",
+                        sets=3,
+                        reps=8,
+                    ),
+                    _line(
+                        "step-up",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Knee tracks over the middle toes on the way up.",
+                        sets=3,
+                        reps=10,
+                    ),
+                    _line(
+                        "side-plank",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Straight line from ear to ankle.",
+                        sets=3,
+                        hold_seconds=30,
+                    ),
+                ],
             },
         ],
     },
@@ -161,54 +336,116 @@ PROTOCOLS = [
             "back supplies the turn and extension of running and the arm swing stays free. "
             "Movement breaks through the working day keep desk posture from undoing it."
         ),
-        "items": [
+        "phases": [
             {
-                "exercise": "foam-roll-thoracic-spine",
-                "sets": 1,
-                "duration_seconds": 90,
-                "side": "both",
-                "days": DAILY,
-                "notes": "Stay on the rib cage, above the low back.",
+                "name": "Loosen up",
+                "weeks": 2,
+                "advance": "date",
+                "description": (
+                    "Gentle rolling and easy turns, seated or on all fours, to get the "
+                    "mid-back used to moving again."
+                ),
+                "items": [
+                    _line(
+                        "foam-roll-thoracic-spine",
+                        "both",
+                        DAILY,
+                        "Stay on the rib cage, above the low back.",
+                        sets=1,
+                        duration_seconds=90,
+                    ),
+                    _line(
+                        "cat-camel",
+                        "both",
+                        DAILY,
+                        "Easy range, moving with the breath.",
+                        sets=2,
+                        reps=10,
+                    ),
+                    _line(
+                        "seated-thoracic-rotation",
+                        "each",
+                        DAILY,
+                        "Hips face forward; the turn comes from the chest.",
+                        sets=2,
+                        reps=8,
+                    ),
+                    _line(
+                        "open-book",
+                        "each",
+                        DAILY,
+                        "Breathe out as the chest opens.",
+                        sets=2,
+                        reps=8,
+                    ),
+                    _line(
+                        "movement-break",
+                        "both",
+                        DAILY,
+                        "Spread through the day; one at least every hour of sitting.",
+                        duration_seconds=120,
+                        times_per_day=4,
+                    ),
+                ],
             },
             {
-                "exercise": "thoracic-extension-foam-roller",
-                "sets": 2,
-                "reps": 8,
-                "side": "both",
-                "days": DAILY,
-                "notes": "Two or three levels of the mid-back.",
-            },
-            {
-                "exercise": "open-book",
-                "sets": 2,
-                "reps": 8,
-                "side": "each",
-                "days": DAILY,
-                "notes": "Breathe out as the chest opens.",
-            },
-            {
-                "exercise": "quadruped-thoracic-rotation",
-                "sets": 2,
-                "reps": 8,
-                "side": "each",
-                "days": DAILY,
-                "notes": "Hips back towards the heels to keep the low back still.",
-            },
-            {
-                "exercise": "cat-camel",
-                "sets": 2,
-                "reps": 10,
-                "side": "both",
-                "days": DAILY,
-                "notes": "Easy range, moving with the breath.",
-            },
-            {
-                "exercise": "movement-break",
-                "duration_seconds": 120,
-                "side": "both",
-                "days": DAILY,
-                "times_per_day": 4,
-                "notes": "Spread through the day; one at least every hour of sitting.",
+                "name": "Move through the range",
+                "weeks": 4,
+                "advance": "date",
+                "description": (
+                    "Fuller extension and rotation, and an arm swing that uses the new range "
+                    "while you run."
+                ),
+                "items": [
+                    _line(
+                        "foam-roll-thoracic-spine",
+                        "both",
+                        DAILY,
+                        "Stay on the rib cage, above the low back.",
+                        sets=1,
+                        duration_seconds=90,
+                    ),
+                    _line(
+                        "thoracic-extension-foam-roller",
+                        "both",
+                        DAILY,
+                        "Two or three levels of the mid-back.",
+                        sets=2,
+                        reps=8,
+                    ),
+                    _line(
+                        "open-book",
+                        "each",
+                        DAILY,
+                        "Breathe out as the chest opens.",
+                        sets=2,
+                        reps=8,
+                    ),
+                    _line(
+                        "quadruped-thoracic-rotation",
+                        "each",
+                        DAILY,
+                        "Hips back towards the heels to keep the low back still.",
+                        sets=2,
+                        reps=8,
+                    ),
+                    _line(
+                        "arm-swing-drill",
+                        "both",
+                        RUN_DAYS,
+                        "Before the run: elbows back, hands relaxed.",
+                        sets=3,
+                        duration_seconds=30,
+                    ),
+                    _line(
+                        "movement-break",
+                        "both",
+                        DAILY,
+                        "Spread through the day; one at least every hour of sitting.",
+                        duration_seconds=120,
+                        times_per_day=4,
+                    ),
+                ],
             },
         ],
     },
@@ -216,85 +453,220 @@ PROTOCOLS = [
         "slug": "return-to-run-form-and-load",
         "name": "Return-to-run form and load",
         "description": (
-            "For runners coming back after a back flare. Runs stay easy while form drills "
-            "shorten the stride and lighten the landing, mileage climbs in small planned "
-            "steps, fluids and salt come before each run, and a short core circuit on the "
-            "other days keeps the trunk ready for the load. Adjust the run days to the "
-            "patient's own week."
+            "For runners coming back after a back flare. Two weeks of trunk and hip work "
+            "without running, then easy runs while form drills shorten the stride and "
+            "lighten the landing, then mileage that climbs in small planned steps. Fluids "
+            "and salt come before each run. Adjust the run days to the patient's own week."
         ),
-        "items": [
+        "phases": [
             {
-                "exercise": "hydration-electrolytes",
-                "sets": 1,
-                "reps": 1,
-                "side": "both",
-                "days": RUN_DAYS,
-                "notes": "One to two hours before the run.",
+                "name": "Ready to run",
+                "weeks": 2,
+                "advance": "approval",
+                "description": (
+                    "No running yet: build the trunk and hips that will take the load, and "
+                    "check your shoes."
+                ),
+                "items": [
+                    _line(
+                        "dead-bug",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Back stays quiet on the mat.",
+                        sets=2,
+                        reps=8,
+                    ),
+                    _line(
+                        "bird-dog",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Reach long; the hips do not turn.",
+                        sets=2,
+                        reps=8,
+                        hold_seconds=5,
+                    ),
+                    _line(
+                        "knee-side-plank",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Knees, hips and shoulders in one line.",
+                        sets=3,
+                        hold_seconds=20,
+                    ),
+                    _line(
+                        "glute-bridge",
+                        "both",
+                        STRENGTH_DAYS,
+                        "Two-second squeeze at the top.",
+                        sets=3,
+                        reps=12,
+                    ),
+                    _line(
+                        "arm-swing-drill",
+                        "both",
+                        RUN_DAYS,
+                        "Standing in place: elbows back, hands relaxed.",
+                        sets=3,
+                        duration_seconds=30,
+                    ),
+                    _line(
+                        "footwear-check",
+                        "both",
+                        LONG_RUN_PLANNING_DAY,
+                        "Look at the wear before the first run.",
+                        sets=1,
+                        reps=1,
+                    ),
+                ],
             },
             {
-                "exercise": "cadence-drill",
-                "sets": 4,
-                "duration_seconds": 30,
-                "side": "both",
-                "days": RUN_DAYS,
-                "notes": "After the warm-up; about five percent above your usual cadence.",
+                "name": "Easy runs",
+                "weeks": 2,
+                "advance": "date",
+                "description": (
+                    "Short easy runs with one form cue at a time; a core circuit on the other days."
+                ),
+                "items": [
+                    _line(
+                        "hydration-electrolytes",
+                        "both",
+                        RUN_DAYS,
+                        "One to two hours before the run.",
+                        sets=1,
+                        reps=1,
+                    ),
+                    _line(
+                        "cadence-drill",
+                        "both",
+                        RUN_DAYS,
+                        "After the warm-up; about five percent above your usual cadence.",
+                        sets=4,
+                        duration_seconds=30,
+                    ),
+                    _line(
+                        "easy-run-form-focus",
+                        "both",
+                        RUN_DAYS,
+                        "Twenty easy minutes; stop early if the back complains.",
+                        sets=1,
+                        duration_seconds=1200,
+                    ),
+                    _line(
+                        "form-cue-check-in",
+                        "both",
+                        RUN_DAYS,
+                        "One cue per check-in during the run.",
+                        sets=2,
+                        duration_seconds=60,
+                    ),
+                    _line(
+                        "dead-bug",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Core circuit: move straight on to the next exercise.",
+                        sets=2,
+                        reps=8,
+                    ),
+                    _line(
+                        "bird-dog",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Core circuit.",
+                        sets=2,
+                        reps=8,
+                        hold_seconds=5,
+                    ),
+                    _line(
+                        "side-plank",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Core circuit.",
+                        sets=2,
+                        hold_seconds=30,
+                    ),
+                    _line(
+                        "glute-bridge",
+                        "both",
+                        STRENGTH_DAYS,
+                        "Core circuit: rest a minute, then repeat the circuit once.",
+                        sets=2,
+                        reps=12,
+                    ),
+                ],
             },
             {
-                "exercise": "easy-run-form-focus",
-                "sets": 1,
-                "duration_seconds": 1200,
-                "side": "both",
-                "days": RUN_DAYS,
-                "notes": "Twenty easy minutes to start; the mileage ramp decides when it grows.",
-            },
-            {
-                "exercise": "form-cue-check-in",
-                "sets": 2,
-                "duration_seconds": 60,
-                "side": "both",
-                "days": RUN_DAYS,
-                "notes": "One cue per check-in during the run.",
-            },
-            {
-                "exercise": "gradual-mileage-ramp",
-                "sets": 1,
-                "reps": 1,
-                "side": "both",
-                "days": LONG_RUN_PLANNING_DAY,
-                "notes": "Plan next week: at most about ten percent more.",
-            },
-            {
-                "exercise": "dead-bug",
-                "sets": 2,
-                "reps": 8,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Core circuit: move straight on to the next exercise.",
-            },
-            {
-                "exercise": "bird-dog",
-                "sets": 2,
-                "reps": 8,
-                "hold_seconds": 5,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Core circuit.",
-            },
-            {
-                "exercise": "side-plank",
-                "sets": 2,
-                "hold_seconds": 30,
-                "side": "each",
-                "days": STRENGTH_DAYS,
-                "notes": "Core circuit.",
-            },
-            {
-                "exercise": "glute-bridge",
-                "sets": 2,
-                "reps": 12,
-                "side": "both",
-                "days": STRENGTH_DAYS,
-                "notes": "Core circuit: rest a minute, then repeat the circuit once.",
+                "name": "Build the mileage",
+                "weeks": 4,
+                "advance": "date",
+                "description": (
+                    "Longer runs, planned a week ahead so the total grows a little at a time."
+                ),
+                "items": [
+                    _line(
+                        "hydration-electrolytes",
+                        "both",
+                        RUN_DAYS,
+                        "One to two hours before the run.",
+                        sets=1,
+                        reps=1,
+                    ),
+                    _line(
+                        "cadence-drill",
+                        "both",
+                        RUN_DAYS,
+                        "After the warm-up; about five percent above your usual cadence.",
+                        sets=4,
+                        duration_seconds=30,
+                    ),
+                    _line(
+                        "easy-run-form-focus",
+                        "both",
+                        RUN_DAYS,
+                        "Thirty easy minutes; the mileage ramp decides when it grows.",
+                        sets=1,
+                        duration_seconds=1800,
+                    ),
+                    _line(
+                        "form-cue-check-in",
+                        "both",
+                        RUN_DAYS,
+                        "One cue per check-in during the run.",
+                        sets=2,
+                        duration_seconds=60,
+                    ),
+                    _line(
+                        "gradual-mileage-ramp",
+                        "both",
+                        LONG_RUN_PLANNING_DAY,
+                        "Plan next week: at most about ten percent more.",
+                        sets=1,
+                        reps=1,
+                    ),
+                    _line(
+                        "dead-bug",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Core circuit: move straight on to the next exercise.",
+                        sets=3,
+                        reps=8,
+                    ),
+                    _line(
+                        "side-plank",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Core circuit.",
+                        sets=2,
+                        hold_seconds=30,
+                    ),
+                    _line(
+                        "marching-bridge",
+                        "each",
+                        STRENGTH_DAYS,
+                        "Core circuit: rest a minute, then repeat the circuit once.",
+                        sets=3,
+                        reps=8,
+                    ),
+                ],
             },
         ],
     },

@@ -41,7 +41,13 @@ DOSE_LIMITS = {
 }
 DOSE_AMOUNTS = ("reps", "hold_seconds", "duration_seconds")
 
-PROTOCOL_REQUIRED = ("slug", "name", "description", "items")
+PROTOCOL_REQUIRED = ("slug", "name", "description")
+PROTOCOL_OPTIONAL = ("items", "phases")  # exactly one of them
+PHASE_REQUIRED = ("name", "weeks", "advance", "items")
+PHASE_OPTIONAL = ("description",)
+PHASE_ADVANCES = ("date", "approval")
+PHASE_NAME_MAX_LENGTH = 100
+PHASE_DESCRIPTION_MAX_LENGTH = 300
 ITEM_REQUIRED = ("exercise", "side", "days")
 ITEM_OPTIONAL = (*DOSE_LIMITS, "times_per_day", "notes")
 
@@ -262,14 +268,51 @@ def _check_protocols(
         if not isinstance(protocol, Mapping):
             problems.append(f"{label}: must be a mapping")
             continue
-        _check_keys(protocol, PROTOCOL_REQUIRED, (), label, problems)
+        _check_keys(protocol, PROTOCOL_REQUIRED, PROTOCOL_OPTIONAL, label, problems)
         _check_slug(protocol.get("slug"), seen, label, problems)
         _check_name(protocol.get("name"), "name", label, problems)
         if not _is_text(protocol.get("description")):
             problems.append(f"{label}: description must be non-empty text")
-        items = protocol.get("items")
-        if not isinstance(items, list) or not items:
-            problems.append(f"{label}: items must be a non-empty list")
+        if ("items" in protocol) == ("phases" in protocol):
+            problems.append(f"{label}: give either items or phases")
             continue
-        for position, item in enumerate(items, start=1):
-            _check_item(item, f"{label} item {position}", exercises, problems)
+        if "phases" in protocol:
+            _check_phases(protocol["phases"], label, exercises, problems)
+        else:
+            _check_items(protocol["items"], label, exercises, problems)
+
+
+def _check_items(
+    items: Any, label: str, exercises: Mapping[str, Mapping[str, Any]], problems: list[str]
+) -> None:
+    if not isinstance(items, list) or not items:
+        problems.append(f"{label}: items must be a non-empty list")
+        return
+    for position, item in enumerate(items, start=1):
+        _check_item(item, f"{label} item {position}", exercises, problems)
+
+
+def _check_phases(
+    phases: Any, label: str, exercises: Mapping[str, Mapping[str, Any]], problems: list[str]
+) -> None:
+    if not isinstance(phases, list) or not 2 <= len(phases) <= 6:
+        problems.append(f"{label}: phases must be a list of 2 to 6 phases")
+        return
+    for position, phase in enumerate(phases, start=1):
+        phase_label = f"{label} phase {position}"
+        if not isinstance(phase, Mapping):
+            problems.append(f"{phase_label}: must be a mapping")
+            continue
+        _check_keys(phase, PHASE_REQUIRED, PHASE_OPTIONAL, phase_label, problems)
+        name = phase.get("name")
+        if not _is_text(name) or len(name) > PHASE_NAME_MAX_LENGTH:
+            problems.append(f"{phase_label}: name must be text of at most 100 characters")
+        weeks = phase.get("weeks")
+        if not _is_int(weeks) or not 1 <= weeks <= 52:
+            problems.append(f"{phase_label}: weeks must be a whole number from 1 to 52")
+        if phase.get("advance") not in PHASE_ADVANCES:
+            problems.append(f"{phase_label}: advance must be 'date' or 'approval'")
+        description = phase.get("description", "")
+        if not isinstance(description, str) or len(description) > PHASE_DESCRIPTION_MAX_LENGTH:
+            problems.append(f"{phase_label}: description must be text of at most 300 characters")
+        _check_items(phase.get("items"), phase_label, exercises, problems)

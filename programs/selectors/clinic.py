@@ -37,7 +37,9 @@ from programs.models import (
     ProgramItem,
     ProgramTemplate,
     TemplateItem,
+    TemplatePhase,
 )
+from programs.selectors.phases import phases_prefetch
 
 PatientT = TypeVar("PatientT")
 
@@ -95,7 +97,16 @@ def templates_for_clinic(*, clinic_id: int) -> QuerySet[ProgramTemplate]:
             Prefetch(
                 "items",
                 queryset=TemplateItem.objects.select_related("exercise").order_by("order"),
-            )
+            ),
+            Prefetch(
+                "phases",
+                queryset=TemplatePhase.objects.order_by("order").prefetch_related(
+                    Prefetch(
+                        "items",
+                        queryset=TemplateItem.objects.select_related("exercise").order_by("order"),
+                    )
+                ),
+            ),
         )
         .order_by("name", "id")
     )
@@ -187,8 +198,8 @@ def current_items_prefetch() -> Prefetch:
 def programs_for_patient(*, patient: Patient) -> QuerySet[Program]:
     return (
         Program.objects.filter(patient=patient)
-        .select_related("patient__clinic")
-        .prefetch_related(current_items_prefetch(), "pauses")
+        .select_related("patient__clinic", "phase__template")
+        .prefetch_related(current_items_prefetch(), "pauses", phases_prefetch())
         .order_by("-start_date", "-id")
     )
 
@@ -199,8 +210,8 @@ def programs_for_clinic(*, clinic_id: int) -> QuerySet[Program]:
 
 def program_with_items(*, program: Program) -> Program:
     return (
-        Program.objects.prefetch_related(current_items_prefetch(), "pauses")
-        .select_related("patient__clinic")
+        Program.objects.prefetch_related(current_items_prefetch(), "pauses", phases_prefetch())
+        .select_related("patient__clinic", "phase__template")
         .get(pk=program.pk)
     )
 

@@ -8,7 +8,7 @@ from programs.suggestion_models import Suggestion
 def suggestions_for_clinic(*, clinic_id: int) -> QuerySet[Suggestion]:
     return (
         Suggestion.objects.filter(clinic_id=clinic_id)
-        .select_related("patient__user", "to_exercise")
+        .select_related("patient__user", "to_exercise", "to_phase")
         .order_by("-created_at", "-id")
     )
 

@@ -30,6 +30,7 @@ from programs.models import (
     ProgramPause,
     ProgramTemplate,
     Side,
+    TemplatePhase,
 )
 from programs.selectors.today_cache import today_cache_bump
 from programs.signals import program_assigned, program_updated
@@ -99,11 +100,16 @@ def program_lines(*, template: ProgramTemplate | None, items: list[dict]) -> lis
     An item whose `order` matches a template line overrides the fields it gives
     (exercise included); an item without `order` overrides the one template line
     with the same exercise; any other item adds a line (it needs an exercise).
-    Without a template every item is a new line.
+    Without a template every item is a new line. A protocol with phases gives the
+    lines of its first phase.
     """
     lines: list[tuple[int | None, dict]] = []
     if template is not None:
-        lines = [(None, _line_of(row)) for row in template.items.select_related("exercise")]
+        rows = template.items.select_related("exercise")
+        first = first_phase(template)
+        if first is not None:
+            rows = rows.filter(phase=first)
+        lines = [(None, _line_of(row)) for row in rows]
     errors: dict = {}
     for index, given in enumerate(items):
         given = {k: v for k, v in given.items() if k in LINE_FIELDS}
@@ -138,6 +144,33 @@ def program_lines(*, template: ProgramTemplate | None, items: list[dict]) -> lis
     return [line for _, line in lines]
 
 
+def first_phase(template: ProgramTemplate | None) -> TemplatePhase | None:
+    if template is None:
+        return None
+    return template.phases.order_by("order").first()
+
+
+def phase_lines(*, program: Program, phase: TemplatePhase) -> list[dict]:
+    """The `items` of program_update that put `phase`'s lines in force.
+
+    A current line whose exercise the new phase also has keeps its key (with the
+    new phase's dose and days), so today's progress on it carries over; every other
+    current line is left out, so it is retired."""
+    current: dict[int, list[uuid.UUID]] = {}
+    for key, exercise_id in program.items.filter(valid_until__isnull=True).values_list(
+        "key", "exercise_id"
+    ):
+        current.setdefault(exercise_id, []).append(key)
+    items = []
+    for row in phase.items.select_related("exercise").order_by("order"):
+        line = _line_of(row)
+        kept = current.get(row.exercise_id)
+        if kept:
+            line["key"] = kept.pop(0)
+        items.append(line)
+    return items
+
+
 def program_assign(
     *,
     patient: Patient,
@@ -150,6 +183,7 @@ def program_assign(
 ) -> Program:
     """A new active program (version 1); all of it or nothing."""
     lines = program_lines(template=template, items=items or [])
+    phase = first_phase(template)
     with transaction.atomic():
         program = Program.objects.create(
             patient=patient,
@@ -157,6 +191,8 @@ def program_assign(
             template=template,
             start_date=start_date,
             end_date=end_date,
+            phase=phase,
+            phase_started_on=start_date if phase is not None else None,
             created_by=created_by,
         )
         ProgramItem.objects.bulk_create(
@@ -181,7 +217,10 @@ def program_update(
     data: dict,
     now: dt.datetime | None = None,
 ) -> Program:
-    """Change name / end date, and the items when `items` is given (see module doc)."""
+    """Change name / end date, and the items when `items` is given (see module doc).
+
+    `phase` (a phase of the program's protocol) moves the program into it from the
+    patient's local today; give that phase's lines as `items` (see phase_lines)."""
     with transaction.atomic():
         program = Program.objects.select_for_update().select_related("patient").get(pk=program.pk)
         if "items" in data and program.status == Program.Status.COMPLETED:
@@ -189,6 +228,10 @@ def program_update(
         fields = [name for name in ("name", "end_date") if name in data]
         for name in fields:
             setattr(program, name, data[name])
+        if "phase" in data:
+            program.phase = data["phase"]
+            program.phase_started_on = _effective_date(program, now)
+            fields += ["phase", "phase_started_on"]
         if "items" in data and _update_items(program, data["items"], now):
             program.version += 1
             fields.append("version")

@@ -35,8 +35,9 @@ from programs.models import Exercise, ExerciseLog, Program, ProgramItem, Program
 from programs.progression import Dose, LogDone, Prescription, Session, Verdict, judge_line
 from programs.scheduling import item_scheduled_on
 from programs.selectors.rules import AppliedRule, rule_book
+from programs.services.phases import PhaseMoveRefused, phase_suggestion_apply
 from programs.services.programs import ItemsInvalid, program_line_change
-from programs.suggestion_models import Suggestion
+from programs.suggestion_models import PHASE, Suggestion
 
 # Each line is judged on the LOOKBACK_DAYS local dates ending on the patient's
 # yesterday: enough for four sessions of a once-a-week line; the pain rule needs 14.
@@ -319,6 +320,7 @@ def _auto_apply(suggestion: Suggestion, now: dt.datetime) -> int:
 
 
 LINE_CHANGED = "The line changed since this was suggested."
+PROGRAM_MOVED = "The program is no longer active in the phase this was suggested for."
 
 
 def suggestion_accept(
@@ -326,31 +328,44 @@ def suggestion_accept(
 ) -> Suggestion:
     """Apply the change as a new program version (through program_line_change).
 
-    `by` empty means the protocol's auto-apply did it (status "applied")."""
+    `by` empty means the protocol's auto-apply did it (status "applied"). A phase
+    suggestion moves the program on to its next phase (programs.services.phases)."""
     with transaction.atomic():
         locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
         if locked.status != Suggestion.Status.OPEN:
             raise SuggestionClosed(f"This suggestion is already {locked.status}.")
-        current = ProgramItem.objects.filter(
-            program_id=locked.program_id, key=locked.line_key, valid_until__isnull=True
-        ).first()
-        program = Program.objects.get(pk=locked.program_id)
-        stale = (
-            current is None
-            or current.pk != locked.item_id
-            or program.status != Program.Status.ACTIVE
-        )
-        if not stale:
+        if locked.kind == Suggestion.Kind.PHASE:
             try:
-                _apply(locked, program, by, now)
-            except ItemsInvalid as exc:  # the line's service refused the change
-                raise SuggestionClosed(LINE_CHANGED) from exc
+                phase_suggestion_apply(locked=locked, by=by, now=now)
+            except PhaseMoveRefused:
+                stale = True
+            else:
+                return locked
+        else:
+            stale = _apply_line(locked, by, now)
     if stale:
         Suggestion.objects.filter(pk=locked.pk, status=Suggestion.Status.OPEN).update(
             status=Suggestion.Status.EXPIRED, decided_at=timezone.now()
         )
-        raise SuggestionClosed(LINE_CHANGED)
+        raise SuggestionClosed(PROGRAM_MOVED if locked.kind == PHASE else LINE_CHANGED)
     return locked
+
+
+def _apply_line(locked: Suggestion, by, now: dt.datetime | None) -> bool:
+    """Apply a line suggestion; True when it is stale instead."""
+    current = ProgramItem.objects.filter(
+        program_id=locked.program_id, key=locked.line_key, valid_until__isnull=True
+    ).first()
+    program = Program.objects.get(pk=locked.program_id)
+    stale = (
+        current is None or current.pk != locked.item_id or program.status != Program.Status.ACTIVE
+    )
+    if not stale:
+        try:
+            _apply(locked, program, by, now)
+        except ItemsInvalid as exc:  # the line's service refused the change
+            raise SuggestionClosed(LINE_CHANGED) from exc
+    return stale
 
 
 def _apply(locked: Suggestion, program: Program, by, now: dt.datetime | None) -> None:

@@ -1,5 +1,6 @@
 from django import template
 
+from programs.selectors.phases import phase_summary
 from programs.web.present import dose_text, schedule_text
 
 register = template.Library()
@@ -13,3 +14,9 @@ def dose(line) -> str:
 @register.filter
 def schedule(line) -> str:
     return schedule_text(line)
+
+
+@register.filter
+def phase(program):
+    """Where the program stands in its protocol's phases (None without phases)."""
+    return phase_summary(program)

@@ -191,9 +191,14 @@ class ProtocolEditView(ClinicianPageMixin, View):
                 "description": protocol.description,
                 "exercises": [str(item.exercise_id) for item in protocol.items.all()],
             }
-        return ProtocolForm(
+        form = ProtocolForm(
             data, initial=initial, exercises=list(exercises_for_clinic(clinic_id=self.clinic_id))
         )
+        if protocol is not None and protocol.phases.all():
+            # One flat list of exercises cannot say which phase each belongs to: the
+            # phases keep their lines, and this form changes the name and description.
+            del form.fields["exercises"]
+        return form
 
     def get(self, request, pk=None):
         protocol = self.protocol(pk)
@@ -207,21 +212,21 @@ class ProtocolEditView(ClinicianPageMixin, View):
         protocol = self.protocol(pk)
         if protocol is not None and protocol.clinic_id is None:
             raise Http404("Global protocols are read-only")
-        form = self.form(request.POST)
+        form = self.form(request.POST, protocol=protocol)
         if form.is_valid():
             data = form.cleaned_data
-            items = _protocol_items(form.chosen())
+            lines = {"items": _protocol_items(form.chosen())} if "exercises" in form.fields else {}
             if protocol is None:
                 protocol = template_create(
                     clinic=self.clinician.clinic,
                     name=data["name"],
                     description=data["description"],
-                    items=items,
+                    **lines,
                 )
             else:
                 template_update(
                     template=protocol,
-                    data={"name": data["name"], "description": data["description"], "items": items},
+                    data={"name": data["name"], "description": data["description"], **lines},
                 )
             return redirect("console-protocol", protocol.pk)
         return render(

@@ -443,6 +443,26 @@ def test_program_from_protocol_copies_its_items(staff_client, world_a):
     assert [item.exercise for item in program.items.all()] == [world_a.exercise]
 
 
+def test_program_from_a_phased_protocol_starts_in_its_first_phase(staff_client, world_a):
+    first = factories.TemplatePhaseFactory(template=world_a.template, order=1)
+    later = factories.TemplatePhaseFactory(template=world_a.template, order=2)
+    world_a.template.items.update(phase=first)
+    factories.TemplateItemFactory(template=world_a.template, phase=later, order=9)
+    data = {
+        "patient": world_a.patient.pk,
+        "name": "From phases",
+        "template": world_a.template.pk,
+        "start_date": "2026-03-02",
+        "status": "active",
+        **empty_inlines(),
+    }
+
+    assert staff_client.post(admin_url(Program, "add"), data).status_code == 302
+    program = Program.objects.get(name="From phases")
+    assert [item.exercise for item in program.items.all()] == [world_a.exercise]
+    assert (program.phase, program.phase_started_on) == (first, dt.date(2026, 3, 2))
+
+
 def test_existing_program_items_are_read_only(staff_client, world_a):
     response = staff_client.get(admin_url(Program, "change", world_a.program.pk))
 

@@ -15,6 +15,7 @@ from programs.models import (
     ProgramTemplate,
     Side,
     TemplateItem,
+    TemplatePhase,
     days_to_mask,
 )
 from tests import factories
@@ -422,9 +423,9 @@ def test_missing_fields_and_unknown_values_are_all_named():
 
 def test_a_protocol_item_naming_an_unknown_exercise_is_rejected():
     protocols = protocol_data()
-    protocols[1]["items"][0]["exercise"] = "monster-walk"
+    protocols[1]["phases"][0]["items"][0]["exercise"] = "monster-walk"
     assert_rejected(
-        [f"protocol '{protocols[1]['slug']}' item 1", "unknown exercise 'monster-walk'"],
+        [f"protocol '{protocols[1]['slug']}' phase 1 item 1", "unknown exercise 'monster-walk'"],
         protocols=protocols,
     )
     assert ProgramTemplate.objects.count() == 0
@@ -432,8 +433,38 @@ def test_a_protocol_item_naming_an_unknown_exercise_is_rejected():
 
 def test_a_protocol_item_with_impossible_days_is_rejected():
     protocols = protocol_data()
-    protocols[0]["items"][2]["days"] = [0, 8]
-    assert_rejected(["item 3", "ISO weekdays"], protocols=protocols)
+    protocols[0]["phases"][1]["items"][2]["days"] = [0, 8]
+    assert_rejected(["phase 2 item 3", "ISO weekdays"], protocols=protocols)
+
+
+def test_a_phase_without_lines_or_with_an_unknown_advance_is_rejected():
+    protocols = protocol_data()
+    protocols[2]["phases"][0]["items"] = []
+    protocols[2]["phases"][1]["advance"] = "whenever"
+    assert_rejected(
+        ["phase 1: items must be a non-empty list", "phase 2: advance must be"],
+        protocols=protocols,
+    )
+
+
+def test_every_starter_protocol_has_two_or_three_phases_each_with_lines():
+    load_library()
+    for template in ProgramTemplate.objects.filter(clinic__isnull=True):
+        phases = list(template.phases.order_by("order"))
+        assert 2 <= len(phases) <= 3, template.slug
+        assert [phase.order for phase in phases] == list(range(1, len(phases) + 1))
+        assert all(phase.items.exists() and phase.description for phase in phases)
+        assert not template.items.filter(phase__isnull=True).exists()
+
+
+def test_reloading_keeps_the_phase_rows_programs_point_at():
+    load_library()
+    before = set(TemplatePhase.objects.values_list("pk", flat=True))
+    protocols = protocol_data()
+    protocols[0]["phases"][0]["name"] = "Release first"
+    load_library(protocols=protocols)
+    assert set(TemplatePhase.objects.values_list("pk", flat=True)) == before
+    assert TemplatePhase.objects.filter(name="Release first").count() == 1
 
 
 def test_a_failure_while_writing_rolls_everything_back(monkeypatch):
