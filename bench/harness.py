@@ -247,16 +247,19 @@ def wait_http(port: int, path: str = "/healthz", timeout: float = 180.0) -> None
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int = 2, threads: int = 4):
-    """gunicorn with the bench settings (production + a bench URLconf) on a free port."""
+def gunicorn(env: dict[str, str], workers: int = 2, threads: int = 4, worker_class="gthread"):
+    """gunicorn with the bench settings (production + a bench URLconf) on a free port;
+    `worker_class` "sync" runs one request at a time per worker, without keep-alive."""
     port = free_port()
     log = open(VAR_DIR / f"gunicorn-{os.getpid()}.log", "w")  # noqa: SIM115
     cmd = [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--worker-class", "gthread", "--threads", str(threads),
-        "--keep-alive", "30", "--log-level", "warning", "--preload",
+        "--worker-class", worker_class, "--keep-alive", "30", "--log-level", "warning",
+        "--preload",
     ]  # fmt: skip
+    if worker_class == "gthread":
+        cmd += ["--threads", str(threads)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log)
     try:
         wait_http(port)

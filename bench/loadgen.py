@@ -18,7 +18,8 @@ import time
 from collections import Counter
 
 
-async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """(status, body, whether the server closes the connection after it)."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
@@ -40,7 +41,7 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
         body = b"".join(parts)
     else:
         body = await reader.read()
-    return status, body
+    return status, body, headers.get("connection", "").lower() == "close"
 
 
 def build_request(method: str, path: str, headers: list[str], body: bytes = b"") -> bytes:
@@ -61,9 +62,12 @@ async def rate(args) -> dict:
         reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
         while not stop:
             writer.write(request)
-            status, _ = await read_response(reader)
+            status, _, closing = await read_response(reader)
             if counting:
                 statuses[status] += 1
+            if closing:  # e.g. gunicorn's sync workers, which do not keep connections alive
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
         writer.close()
 
     tasks = [asyncio.create_task(worker()) for _ in range(args.concurrency)]
@@ -101,7 +105,7 @@ async def replay(args) -> dict:
         while not queue.empty():
             index, request = queue.get_nowait()
             writer.write(request)
-            status, body = await read_response(reader)
+            status, body, _ = await read_response(reader)
             answers[index] = {"status": status, "body": body.decode()}
         writer.close()
 

@@ -25,6 +25,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
     args = parser.parse_args(argv)
     return harness.run("today_api", lambda: _run(args))
 
@@ -74,8 +75,13 @@ def _run(args) -> int:
         with harness.scratch_file("today-body") as body_file:
             body_file.write_bytes(body)
             env = {**env, "BENCH_REFERENCE_BODY": str(body_file)}
-            harness.progress(f"starting gunicorn ({args.workers} workers x {args.threads} threads)")
-            with harness.gunicorn(env, workers=args.workers, threads=args.threads) as port:
+            server = f"gthread {args.workers}x{args.threads}"
+            if args.worker_class == "sync":
+                server = f"sync x{args.workers}, no keep-alive"
+            harness.progress(f"starting gunicorn ({server})")
+            with harness.gunicorn(
+                env, workers=args.workers, threads=args.threads, worker_class=args.worker_class
+            ) as port:
                 opts = {"concurrency": args.concurrency}
                 harness.progress("warm-up: 3 s on each path")
                 harness.measure_rps(port, PATH, [auth], warmup=1, duration=2, **opts)
@@ -135,7 +141,7 @@ def _run(args) -> int:
         notes = [
             f"the bare view runs outside /api/v1/ (every middleware); {PATH} and the two "
             "context rows run under /api/v1/ (the API's middleware)",
-            f"gunicorn gthread {args.workers}x{args.threads}, production settings, DEBUG off, "
+            f"gunicorn {server}, production settings, DEBUG off, "
             f"CONN_MAX_AGE=600; load: bench.loadgen, {args.concurrency} keep-alive "
             f"connections, {args.duration:g} s per round after 0.5 s warm-up",
         ]

@@ -3,10 +3,15 @@ directly (no socket, no gunicorn) with the production settings against the same
 seeded database and Redis as `today_api`.
 
     python -m bench.today_profile [--requests 3000] [--profile floor|today|edit|bare]
+        [--paths bare,floor,today,edit] [--no-middleware-table]
 
-Prints, per path, microseconds per request (best of 3 batches), PostgreSQL and Redis
-round trips per request, and the cost of each middleware (the same path with that
-one middleware left out). `--profile PATH` adds a cProfile of that path, top
+Prints, per path, CPU microseconds per request (best of 3 batches): this process's
+and, beside it, the PostgreSQL backend's serving this process's connection (read
+from /proc, so where the server runs on another host or /proc is closed it shows
+"-"): planning and executing a statement costs the server CPU that the client's
+thread time never shows, and on a shared machine the server's CPU is the web
+workers' too. Then PostgreSQL and Redis round trips per request, and the cost of
+the middleware stack (the same paths with MIDDLEWARE = []). `--profile PATH` adds a cProfile of that path, top
 functions by their own time. Not a benchmark (no reference, no verdict): it says
 where a benchmark's time goes.
 """
@@ -86,20 +91,42 @@ def call(app, path: str, token: str | None) -> bytes:
     return body
 
 
-def per_request(app, name: str, token: str, count: int, before=None) -> float:
-    """CPU microseconds per request (this thread's CPU time, which other processes'
-    load disturbs far less than wall time), best of three batches."""
-    best = float("inf")
+def backend_cpu_ns() -> int | None:
+    """CPU nanoseconds used so far by the PostgreSQL backend of this thread's
+    connection (the first field of /proc/<pid>/schedstat), or None if unreadable."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return None
+    try:
+        with open(f"/proc/{connection.connection.info.backend_pid}/schedstat") as stat:
+            return int(stat.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def per_request(app, name: str, token: str, count: int, before=None) -> tuple[float, float | None]:
+    """CPU microseconds per request: this thread's CPU time (which other processes'
+    load disturbs far less than wall time) and the PostgreSQL backend's (None when
+    unreadable), from the batch of three with the lowest sum."""
+    best: tuple[float, float | None] = (float("inf"), None)
     path = PATHS[name]
     for _ in range(3):
         elapsed = 0.0
+        server_start = backend_cpu_ns()
         for _ in range(count):
             if before:
                 before()
             start = time.thread_time()
             call(app, path, token if name != "bare" else None)
             elapsed += time.thread_time() - start
-        best = min(best, elapsed / count * 1e6)
+        server_end = backend_cpu_ns()
+        client = elapsed / count * 1e6
+        server = None
+        if server_start is not None and server_end is not None:
+            server = (server_end - server_start) / count / 1e3
+        if client + (server or 0) < best[0] + (best[1] or 0):
+            best = (client, server)
     return best
 
 
@@ -177,6 +204,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--profile", choices=sorted(PATHS), action="append", default=[])
     parser.add_argument("--no-middleware-table", action="store_true")
+    parser.add_argument(
+        "--paths", default=",".join(PATHS), help=f"comma-separated, of {', '.join(PATHS)}"
+    )
     args = parser.parse_args(argv)
     return harness.run("today_profile", lambda: _run(args))
 
@@ -216,9 +246,10 @@ def _run(args) -> int:
         befores = {}
         n = args.requests
         print(f"\n== per request ({n} x 3 batches, best batch), env {env['DATABASE_URL']}")
-        print(f"{'path':6} {'us/req':>8} {'SQL':>5} {'Redis':>6}")
+        print(f"{'path':6} {'us/req':>8} {'PG us':>6} {'SQL':>5} {'Redis':>6}")
         results = {}
-        for name in PATHS:
+        names = [name for name in args.paths.split(",") if name in PATHS]
+        for name in names:
             per_request(app, name, token, max(50, n // 10), befores.get(name))  # warm
             sql = rds = 0
             for _ in range(100):
@@ -227,18 +258,21 @@ def _run(args) -> int:
                 trips.sql = trips.redis = 0
                 call(app, PATHS[name], token if name != "bare" else None)
                 sql, rds = sql + trips.sql / 100, rds + trips.redis / 100
-            results[name] = per_request(app, name, token, n, befores.get(name))
-            print(f"{name:6} {results[name]:8.0f} {sql:5.2f} {rds:6.2f}", flush=True)
+            results[name], server = per_request(app, name, token, n, befores.get(name))
+            server_text = "-" if server is None else f"{server:.0f}"
+            print(
+                f"{name:6} {results[name]:8.0f} {server_text:>6} {sql:5.2f} {rds:6.2f}", flush=True
+            )
 
         if not args.no_middleware_table:
             with override_settings(MIDDLEWARE=[]):
                 without = WSGIHandler()
                 row = [
-                    results[name] - per_request(without, name, token, n, befores.get(name))
-                    for name in PATHS
+                    results[name] - per_request(without, name, token, n, befores.get(name))[0]
+                    for name in names
                 ]
             print("\n== the middleware stack's cost (us/req saved with MIDDLEWARE = [])")
-            print(" ".join(f"{name}={value:.0f}" for name, value in zip(PATHS, row, strict=True)))
+            print(" ".join(f"{name}={value:.0f}" for name, value in zip(names, row, strict=True)))
 
         for name in args.profile:
             profiler = cProfile.Profile(time.thread_time)

@@ -12,8 +12,8 @@ cost several times more than the database took to answer it; so it is one fixed
 statement over the models' own columns (what `select_related("user",
 "user__patient", "user__clinician")` would select), and the rows are turned into
 model instances with the backend's converters, the way the ORM does. On
-PostgreSQL the statement is also prepared once per connection: planning it cost
-several times more than executing it.
+PostgreSQL the statement is also prepared once per connection (config.db):
+planning it cost several times more than executing it.
 """
 
 import binascii
@@ -31,6 +31,7 @@ from knox.models import get_token_model
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 
+from config.db import preparing_cursor
 from patients.models import Clinician, Patient, User
 from patients.token_cache import token_rows_cached, token_rows_store
 
@@ -95,25 +96,6 @@ _ROLE_USER = (Patient._meta.get_field("user"), Clinician._meta.get_field("user")
 _converters: "weakref.WeakKeyDictionary[object, list]" = weakref.WeakKeyDictionary()
 
 
-def _cursor(connection):
-    """Django's cursor (checks, error wrapping, query logging); on PostgreSQL over a
-    server-side binding cursor that prepares the statements it runs. Django leaves
-    prepared statements off for connection poolers in transaction mode; PgBouncer
-    1.21+ (max_prepared_statements) handles these protocol-level ones."""
-    cursor = connection.cursor()
-    if connection.vendor == "postgresql":
-        cursor.cursor = _PreparingCursor(cursor.cursor.connection)
-    return cursor
-
-
-if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
-    import psycopg
-
-    class _PreparingCursor(psycopg.Cursor):
-        def execute(self, query, params=None, **kwargs):
-            return super().execute(query, params, prepare=True)
-
-
 def _token_rows(token_key: str) -> list[tuple]:
     """The row values of the tokens with this key (each with its user and role rows,
     a missing role row as absent, as with select_related), converted as the ORM
@@ -122,7 +104,7 @@ def _token_rows(token_key: str) -> list[tuple]:
     converters = _converters.get(connection)
     if converters is None:
         converters = _converters[connection] = [part.converters(connection) for part in _PARTS]
-    with _cursor(connection) as cursor:
+    with preparing_cursor(connection) as cursor:
         cursor.execute(TOKEN_SQL, [token_key])
         rows = cursor.fetchall()
     return [

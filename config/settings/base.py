@@ -131,12 +131,18 @@ CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
 # A health check costs a round trip per request; off (Django's default), a connection
 # broken by a database restart fails one request and is then replaced.
 CONN_HEALTH_CHECKS = env_bool("CONN_HEALTH_CHECKS", False)
+# The hot fixed statements (config.db.preparing_cursor) are prepared on PostgreSQL;
+# 0 behind a pooler that cannot keep protocol-level prepared statements. Django's
+# own (client-side binding) cursors never prepare, whatever this says.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_HEALTH_CHECKS
         )
     }
+    if DB_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -1,17 +1,30 @@
-"""Production's Redis cache: Django's own, with one redis-py client per pool."""
+"""Production's Redis cache: Django's own, with one redis-py client per thread and
+pool, each on a connection of its own."""
 
 import os
+import threading
 import uuid
 
 import pytest
 
+from config import cache as cache_module
 from config.cache import RedisCache
 
 
-def test_the_redis_client_is_built_once_not_per_call():
-    cache = RedisCache("redis://127.0.0.1:6379/0", {})
+@pytest.mark.redis
+def test_the_redis_client_is_built_once_per_thread_and_process(monkeypatch):
+    cache = RedisCache(os.environ["REDIS_URL"], {})
     first = cache._cache.get_client("a")
     assert cache._cache.get_client("b", write=True) is first
+    others = []
+    thread = threading.Thread(target=lambda: others.append(cache._cache.get_client("a")))
+    thread.start()
+    thread.join()
+    assert others[0] is not first
+    assert others[0].connection is not first.connection
+    pid = os.getpid()
+    monkeypatch.setattr(cache_module.os, "getpid", lambda: pid + 1)  # as in a forked child
+    assert cache._cache.get_client("a") is not first
 
 
 @pytest.mark.redis
