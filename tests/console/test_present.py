@@ -97,6 +97,8 @@ def test_dose_text():
         )
         == f"3 {X} 30 s, each side"
     )
+    one_held = SimpleNamespace(sets=1, reps=None, hold_seconds=20, duration_seconds=None)
+    assert dose_text(one_held) == "1 set, hold 20 s"
 
 
 def test_log_rows_read_as_the_logs_table_did():

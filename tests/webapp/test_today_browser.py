@@ -100,3 +100,15 @@ def test_a_finished_day_says_so_and_other_days_are_a_tap_away(live_server, brows
         assert page.get_by_role("button", name="Done: Dead bug").is_visible()
     finally:
         context.close()
+
+
+def test_one_set_reads_as_one_set(live_server, page, routine):
+    dead_bug, bridge = routine["items"]
+    type(dead_bug).objects.filter(pk=dead_bug.pk).update(sets=1, reps=None, duration_seconds=60)
+    type(bridge).objects.filter(pk=bridge.pk).update(sets=1)
+    sign_in(page, live_server.url, routine["patient"].user)
+    page.goto(f"{live_server.url}/app/")
+    wait_ready(page)
+    assert page.get_by_role("article", name="Dead bug").get_by_text("1 set, 60 s").is_visible()
+    bridge_card = page.get_by_role("article", name="Glute bridge")
+    assert bridge_card.get_by_text("1 set \u00d7 12 reps, hold 3 s").is_visible()

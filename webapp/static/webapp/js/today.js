@@ -12,8 +12,8 @@ const todayKey = (patient) => `today:${patient}`;
 
 function doseText(dose) {
   const parts = [];
-  if (dose.sets && dose.reps) parts.push(t("sets_reps", { sets: dose.sets, reps: dose.reps }));
-  else if (dose.sets) parts.push(t("sets", { sets: dose.sets }));
+  if (dose.sets && dose.reps) parts.push(plural("sets_reps", dose.sets, { reps: dose.reps }));
+  else if (dose.sets) parts.push(plural("sets", dose.sets));
   else if (dose.reps) parts.push(t("reps", { reps: dose.reps }));
   if (dose.hold_seconds) parts.push(t("hold", { seconds: dose.hold_seconds }));
   if (dose.duration_seconds) {
