@@ -20,6 +20,7 @@ from programs.models import Exercise, ExerciseLog, Program, ProgramTemplate, Ses
 from programs.outcomes.demo import demo_checkins
 from programs.scheduling import item_scheduled_on
 from programs.services.alerts import alerts_raise_high_pain
+from programs.services.phases import phases_daily_pass
 from programs.services.programs import program_assign
 
 DEMO_CLINIC = "Demo Physio & Chiro"
@@ -203,6 +204,9 @@ def demo_create() -> DemoLogins:
             answered_until=today - dt.timedelta(days=stopped),
         )
     _invited_patient(clinic, clinician)
+    # What the hourly phase pass would do within the hour: programs whose first phase
+    # has run its weeks move on, or wait for the clinician's approval on the worklist.
+    phases_daily_pass()
     return DemoLogins(
         clinician=CLINICIAN_EMAIL,
         patients=[(email, zone) for email, _, _, zone, *_ in PATIENTS],

@@ -11,9 +11,10 @@ from notifications.services.digests import quiet_patients
 from patients.models import Patient
 from patients.selectors.console import patients_not_activated
 from programs.demo import demo_create
-from programs.models import Alert, ExerciseLog
+from programs.models import Alert, ExerciseLog, Program
 from programs.outcomes.models import CheckIn
 from programs.outcomes.selectors import outcomes_summary, patient_checkins
+from programs.suggestion_models import Suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,26 @@ def test_demo_has_history_an_open_high_pain_alert_and_a_quiet_patient(client, we
     assert response.status_code == 302
     page = client.get("/clinic/").content.decode()
     assert "Tom Whitfield" in page and "Lucia Ramirez" in page and "Ben Osei" in page
+
+
+def test_demo_programs_are_past_their_first_phase(client, weekday):
+    """A month in, a phase that moves on its date has moved; one that waits for the
+    clinician is on the worklist, once, however often the demo is loaded."""
+    call_command("load_library", verbosity=0)
+    logins = demo_create()
+    programs = {p.patient.user.email.split("@")[0]: p for p in Program.objects.all()}
+    # Maya's and Lucia's first phases move on their date; Tom's waits for approval.
+    assert {name: p.phase.order for name, p in programs.items()} == {
+        "maya": 2, "tom": 1, "lucia": 2,
+    }  # fmt: skip
+    waiting = Suggestion.objects.filter(kind="phase", status=Suggestion.Status.OPEN)
+    assert [s.program_id for s in waiting] == [programs["tom"].pk]
+    count = waiting.count()
+    demo_create()
+    assert waiting.count() == count
+    client.post("/clinic/login/", {"username": logins.clinician, "password": logins.password})
+    page = client.get("/clinic/").content.decode()
+    assert "Ready for the next phase" in page
 
 
 def test_demo_patients_have_weeks_of_checkins_with_an_mcid_verdict(client, weekday):

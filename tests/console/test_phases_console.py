@@ -49,7 +49,7 @@ def test_the_program_card_and_editor_say_the_phase_and_the_next(console, clinici
 def test_a_phase_suggestion_is_accepted_from_the_worklist(console, clinician):
     program = phased_program(clinician, TemplatePhase.Advance.APPROVAL)
     page = console.get(f"/clinic/programs/{program.pk}/").content.decode()
-    assert "next: Strength on your approval (suggested on 16 Mar 2026)" in page
+    assert "next: Strength once you approve it, due 16 Mar 2026" in page
     assert phases_daily_pass()["raised"] == 1
     suggestion = Suggestion.objects.get()
     worklist = console.get("/clinic/").content.decode()
