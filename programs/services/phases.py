@@ -139,10 +139,9 @@ def _due_programs(now: dt.datetime) -> list[_Due]:
     )
     candidates = []
     for *values, started_on, zone in rows:
-        today = local_today(zone, now)
-        weeks = values[7]
-        if started_on is not None and today >= phase_due_on(started_on=started_on, weeks=weeks):
-            candidates.append(_Due(*values, started_on, today))
+        d = _Due(*values, started_on, local_today(zone, now))
+        if started_on is not None and d.today >= phase_due_on(started_on=started_on, weeks=d.weeks):
+            candidates.append(d)
     if not candidates:
         return []
     # Days paused inside a phase do not count towards its weeks; pauses only push

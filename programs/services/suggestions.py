@@ -161,17 +161,7 @@ def line_candidates(
     for item_id, date, *done in (
         ExerciseLog.objects.filter(patient_id__in=yesterday_of, date__gte=start)
         .order_by()
-        .values_list(
-            "item_id",
-            "date",
-            "completed",
-            "sets_done",
-            "reps_done",
-            "hold_seconds_done",
-            "duration_seconds_done",
-            "pain",
-            "difficulty",
-        )
+        .values_list("item_id", "date", *LogDone._fields)
     ):
         line = line_of.get(item_id)
         if line is not None:
