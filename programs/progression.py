@@ -257,7 +257,7 @@ def dose_regressed(dose: Dose, rule: Rule) -> Dose | None:
 def describe_dose(dose: Dose) -> str:
     parts = []
     if dose.sets:
-        parts.append(f"{dose.sets} sets")
+        parts.append("1 set" if dose.sets == 1 else f"{dose.sets} sets")
     if dose.reps:
         parts.append(f"{dose.reps} reps")
     if dose.hold_seconds:

@@ -171,3 +171,4 @@ def test_dose_steps_within_the_range():
     assert dose_regressed(Dose(sets=1, reps=7), RULE) == Dose(sets=1, reps=6)
     assert dose_regressed(Dose(sets=1, reps=6), RULE) is None
     assert describe_dose(Dose(sets=3, reps=12)) == "3 sets, 12 reps"
+    assert describe_dose(Dose(sets=1, hold_seconds=30)) == "1 set, 30 s hold"
