@@ -1,7 +1,7 @@
 """The clinic's progression suggestions: list (open by default), accept, dismiss."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.response import Response
 
@@ -60,29 +60,25 @@ class SuggestionDecisionView(ClinicianAPIMixin, generics.GenericAPIView):
         return Response(SuggestionOutSerializer(suggestion).data)
 
 
-class SuggestionAcceptView(SuggestionDecisionView):
-    @extend_schema(
-        summary="Accept an open suggestion: the line changes as a new program version",
-        parameters=[ID_PARAMETER],
-        request=None,
-        responses={200: SuggestionOutSerializer, **problems(401, 403, 404, 409)},
+def _decision_schema(summary: str):
+    """The shared POST of a decision, documented with its own summary."""
+    return extend_schema_view(
+        post=extend_schema(
+            summary=summary,
+            parameters=[ID_PARAMETER],
+            request=None,
+            responses={200: SuggestionOutSerializer, **problems(401, 403, 404, 409)},
+        )
     )
-    def post(self, request, pk):
-        return super().post(request, pk)
 
+
+@_decision_schema("Accept an open suggestion: the line changes as a new program version")
+class SuggestionAcceptView(SuggestionDecisionView):
     def decide(self, suggestion):
         return suggestion_accept(suggestion=suggestion, by=self.request.user)
 
 
+@_decision_schema("Dismiss an open suggestion; it is not raised again on the same evidence")
 class SuggestionDismissView(SuggestionDecisionView):
-    @extend_schema(
-        summary="Dismiss an open suggestion; it is not raised again on the same evidence",
-        parameters=[ID_PARAMETER],
-        request=None,
-        responses={200: SuggestionOutSerializer, **problems(401, 403, 404, 409)},
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
-
     def decide(self, suggestion):
         return suggestion_dismiss(suggestion=suggestion, by=self.request.user)
