@@ -16,6 +16,81 @@ def _line(exercise: str, side: str, days: list[int], notes: str, **dose) -> dict
     return {"exercise": exercise, "side": side, "days": days, "notes": notes, **dose}
 
 
+# Lines a protocol carries unchanged from one phase into the next, written once.
+_TILT_FOAM_ROLL_HIP_FLEXORS_QUADS = _line(
+    "foam-roll-hip-flexors-quads",
+    "each",
+    DAILY,
+    "Slow passes; pause on tender spots.",
+    sets=1,
+    duration_seconds=60,
+)
+_TILT_HALF_KNEELING_HIP_FLEXOR_STRETCH = _line(
+    "half-kneeling-hip-flexor-stretch",
+    "each",
+    DAILY,
+    "Squeeze the back buttock before leaning forward.",
+    sets=3,
+    hold_seconds=30,
+)
+_THORACIC_FOAM_ROLL_THORACIC_SPINE = _line(
+    "foam-roll-thoracic-spine",
+    "both",
+    DAILY,
+    "Stay on the rib cage, above the low back.",
+    sets=1,
+    duration_seconds=90,
+)
+_THORACIC_OPEN_BOOK = _line(
+    "open-book",
+    "each",
+    DAILY,
+    "Breathe out as the chest opens.",
+    sets=2,
+    reps=8,
+)
+_THORACIC_MOVEMENT_BREAK = _line(
+    "movement-break",
+    "both",
+    DAILY,
+    "Spread through the day; one at least every hour of sitting.",
+    duration_seconds=120,
+    times_per_day=4,
+)
+_RUN_HYDRATION_ELECTROLYTES = _line(
+    "hydration-electrolytes",
+    "both",
+    RUN_DAYS,
+    "One to two hours before the run.",
+    sets=1,
+    reps=1,
+)
+_RUN_CADENCE_DRILL = _line(
+    "cadence-drill",
+    "both",
+    RUN_DAYS,
+    "After the warm-up; about five percent above your usual cadence.",
+    sets=4,
+    duration_seconds=30,
+)
+_RUN_FORM_CUE_CHECK_IN = _line(
+    "form-cue-check-in",
+    "both",
+    RUN_DAYS,
+    "One cue per check-in during the run.",
+    sets=2,
+    duration_seconds=60,
+)
+_RUN_SIDE_PLANK = _line(
+    "side-plank",
+    "each",
+    STRENGTH_DAYS,
+    "Core circuit.",
+    sets=2,
+    hold_seconds=30,
+)
+
+
 PROTOCOLS = [
     {
         "slug": "anterior-pelvic-tilt-reset",
@@ -37,14 +112,7 @@ PROTOCOLS = [
                     "core and the glutes with the easiest versions."
                 ),
                 "items": [
-                    _line(
-                        "foam-roll-hip-flexors-quads",
-                        "each",
-                        DAILY,
-                        "Slow passes; pause on tender spots.",
-                        sets=1,
-                        duration_seconds=60,
-                    ),
+                    _TILT_FOAM_ROLL_HIP_FLEXORS_QUADS,
                     _line(
                         "foam-roll-lumbar-extensors",
                         "each",
@@ -53,14 +121,7 @@ PROTOCOLS = [
                         sets=1,
                         duration_seconds=45,
                     ),
-                    _line(
-                        "half-kneeling-hip-flexor-stretch",
-                        "each",
-                        DAILY,
-                        "Squeeze the back buttock before leaning forward.",
-                        sets=3,
-                        hold_seconds=30,
-                    ),
+                    _TILT_HALF_KNEELING_HIP_FLEXOR_STRETCH,
                     _line(
                         "dead-bug-legs-only",
                         "each",
@@ -96,22 +157,8 @@ PROTOCOLS = [
                     "pelvis level while one leg moves."
                 ),
                 "items": [
-                    _line(
-                        "foam-roll-hip-flexors-quads",
-                        "each",
-                        DAILY,
-                        "Slow passes; pause on tender spots.",
-                        sets=1,
-                        duration_seconds=60,
-                    ),
-                    _line(
-                        "half-kneeling-hip-flexor-stretch",
-                        "each",
-                        DAILY,
-                        "Squeeze the back buttock before leaning forward.",
-                        sets=3,
-                        hold_seconds=30,
-                    ),
+                    _TILT_FOAM_ROLL_HIP_FLEXORS_QUADS,
+                    _TILT_HALF_KNEELING_HIP_FLEXOR_STRETCH,
                     _line(
                         "dead-bug",
                         "each",
@@ -346,14 +393,7 @@ PROTOCOLS = [
                     "mid-back used to moving again."
                 ),
                 "items": [
-                    _line(
-                        "foam-roll-thoracic-spine",
-                        "both",
-                        DAILY,
-                        "Stay on the rib cage, above the low back.",
-                        sets=1,
-                        duration_seconds=90,
-                    ),
+                    _THORACIC_FOAM_ROLL_THORACIC_SPINE,
                     _line(
                         "cat-camel",
                         "both",
@@ -370,22 +410,8 @@ PROTOCOLS = [
                         sets=2,
                         reps=8,
                     ),
-                    _line(
-                        "open-book",
-                        "each",
-                        DAILY,
-                        "Breathe out as the chest opens.",
-                        sets=2,
-                        reps=8,
-                    ),
-                    _line(
-                        "movement-break",
-                        "both",
-                        DAILY,
-                        "Spread through the day; one at least every hour of sitting.",
-                        duration_seconds=120,
-                        times_per_day=4,
-                    ),
+                    _THORACIC_OPEN_BOOK,
+                    _THORACIC_MOVEMENT_BREAK,
                 ],
             },
             {
@@ -397,14 +423,7 @@ PROTOCOLS = [
                     "while you run."
                 ),
                 "items": [
-                    _line(
-                        "foam-roll-thoracic-spine",
-                        "both",
-                        DAILY,
-                        "Stay on the rib cage, above the low back.",
-                        sets=1,
-                        duration_seconds=90,
-                    ),
+                    _THORACIC_FOAM_ROLL_THORACIC_SPINE,
                     _line(
                         "thoracic-extension-foam-roller",
                         "both",
@@ -413,14 +432,7 @@ PROTOCOLS = [
                         sets=2,
                         reps=8,
                     ),
-                    _line(
-                        "open-book",
-                        "each",
-                        DAILY,
-                        "Breathe out as the chest opens.",
-                        sets=2,
-                        reps=8,
-                    ),
+                    _THORACIC_OPEN_BOOK,
                     _line(
                         "quadruped-thoracic-rotation",
                         "each",
@@ -437,14 +449,7 @@ PROTOCOLS = [
                         sets=3,
                         duration_seconds=30,
                     ),
-                    _line(
-                        "movement-break",
-                        "both",
-                        DAILY,
-                        "Spread through the day; one at least every hour of sitting.",
-                        duration_seconds=120,
-                        times_per_day=4,
-                    ),
+                    _THORACIC_MOVEMENT_BREAK,
                 ],
             },
         ],
@@ -527,22 +532,8 @@ PROTOCOLS = [
                     "Short easy runs with one form cue at a time; a core circuit on the other days."
                 ),
                 "items": [
-                    _line(
-                        "hydration-electrolytes",
-                        "both",
-                        RUN_DAYS,
-                        "One to two hours before the run.",
-                        sets=1,
-                        reps=1,
-                    ),
-                    _line(
-                        "cadence-drill",
-                        "both",
-                        RUN_DAYS,
-                        "After the warm-up; about five percent above your usual cadence.",
-                        sets=4,
-                        duration_seconds=30,
-                    ),
+                    _RUN_HYDRATION_ELECTROLYTES,
+                    _RUN_CADENCE_DRILL,
                     _line(
                         "easy-run-form-focus",
                         "both",
@@ -551,14 +542,7 @@ PROTOCOLS = [
                         sets=1,
                         duration_seconds=1200,
                     ),
-                    _line(
-                        "form-cue-check-in",
-                        "both",
-                        RUN_DAYS,
-                        "One cue per check-in during the run.",
-                        sets=2,
-                        duration_seconds=60,
-                    ),
+                    _RUN_FORM_CUE_CHECK_IN,
                     _line(
                         "dead-bug",
                         "each",
@@ -576,14 +560,7 @@ PROTOCOLS = [
                         reps=8,
                         hold_seconds=5,
                     ),
-                    _line(
-                        "side-plank",
-                        "each",
-                        STRENGTH_DAYS,
-                        "Core circuit.",
-                        sets=2,
-                        hold_seconds=30,
-                    ),
+                    _RUN_SIDE_PLANK,
                     _line(
                         "glute-bridge",
                         "both",
@@ -602,22 +579,8 @@ PROTOCOLS = [
                     "Longer runs, planned a week ahead so the total grows a little at a time."
                 ),
                 "items": [
-                    _line(
-                        "hydration-electrolytes",
-                        "both",
-                        RUN_DAYS,
-                        "One to two hours before the run.",
-                        sets=1,
-                        reps=1,
-                    ),
-                    _line(
-                        "cadence-drill",
-                        "both",
-                        RUN_DAYS,
-                        "After the warm-up; about five percent above your usual cadence.",
-                        sets=4,
-                        duration_seconds=30,
-                    ),
+                    _RUN_HYDRATION_ELECTROLYTES,
+                    _RUN_CADENCE_DRILL,
                     _line(
                         "easy-run-form-focus",
                         "both",
@@ -626,14 +589,7 @@ PROTOCOLS = [
                         sets=1,
                         duration_seconds=1800,
                     ),
-                    _line(
-                        "form-cue-check-in",
-                        "both",
-                        RUN_DAYS,
-                        "One cue per check-in during the run.",
-                        sets=2,
-                        duration_seconds=60,
-                    ),
+                    _RUN_FORM_CUE_CHECK_IN,
                     _line(
                         "gradual-mileage-ramp",
                         "both",
@@ -650,14 +606,7 @@ PROTOCOLS = [
                         sets=3,
                         reps=8,
                     ),
-                    _line(
-                        "side-plank",
-                        "each",
-                        STRENGTH_DAYS,
-                        "Core circuit.",
-                        sets=2,
-                        hold_seconds=30,
-                    ),
+                    _RUN_SIDE_PLANK,
                     _line(
                         "marching-bridge",
                         "each",
