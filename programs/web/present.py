@@ -215,7 +215,7 @@ def dose_text(line) -> str:
     elif line.sets and line.duration_seconds:
         parts.append(f"{line.sets} {TIMES} {line.duration_seconds} s")
     elif line.sets:
-        parts.append("1 set" if line.sets == 1 else f"{line.sets} sets")
+        parts.append(ngettext("%(n)s set", "%(n)s sets", line.sets) % {"n": line.sets})
     if line.hold_seconds:
         parts.append(f"hold {line.hold_seconds} s")
     if line.duration_seconds and not (line.sets and not line.reps):
