@@ -106,3 +106,18 @@ def test_answers_given_offline_are_sent_when_back_online(
     wait_ready(page)
     checkin.refresh_from_db()
     assert checkin.answers == {"rating": 4}
+
+
+def test_checkin_without_an_id_and_none_open_says_nothing_is_waiting(live_server, page, routine):
+    answered = due_today(routine)
+    CheckIn.objects.filter(pk=answered.pk).update(
+        answered_at=answered.due_at, score=3, answers={"current": 3, "least": 2, "worst": 4}
+    )
+    sign_in(page, live_server.url, routine["patient"].user)
+    page.goto(f"{live_server.url}/app/checkin")
+    wait_ready(page, "checkin")
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "No check-in is waiting for you: you are up to date."
+    page.goto(f"{live_server.url}/app/checkin?id={answered.pk}")
+    wait_ready(page, "checkin")
+    assert heading.inner_text() == "This check-in is no longer open."

@@ -113,7 +113,8 @@ export async function showCheckin(patient, params) {
   mount(screen);
   const main = document.getElementById("main");
   if (!checkin || kept) {
-    slot(main, "title").textContent = t(kept ? "checkin_kept" : "checkin_closed");
+    const none = !params.get("id") && !kept;
+    slot(main, "title").textContent = t(kept ? "checkin_kept" : none ? "checkin_none" : "checkin_closed");
     return "ok";
   }
   slot(main, "title").textContent = checkin.title;
