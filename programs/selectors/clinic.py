@@ -185,14 +185,22 @@ def last_7_days_rates(
 
 
 # --- Programs ------------------------------------------------------------------
-def current_items_prefetch() -> Prefetch:
-    return Prefetch(
-        "items",
-        queryset=ProgramItem.objects.filter(valid_until__isnull=True)
-        .select_related("exercise")
-        .order_by("order", "id"),
-        to_attr="current_items",
-    )
+# What a list of programs shows of each line's exercise. The rest of its row (nine
+# JSON lists among them, each parsed on every row) is for one program's own pages.
+EXERCISE_LISTED = ("id", "slug", "name")
+
+
+def current_items_prefetch(*, exercise_in_full: bool = True) -> Prefetch:
+    items = ProgramItem.objects.filter(valid_until__isnull=True).select_related("exercise")
+    if not exercise_in_full:
+        items = items.defer(
+            *(
+                f"exercise__{field.name}"
+                for field in Exercise._meta.concrete_fields
+                if field.name not in EXERCISE_LISTED
+            )
+        )
+    return Prefetch("items", queryset=items.order_by("order", "id"), to_attr="current_items")
 
 
 def programs_for_patient(*, patient: Patient) -> QuerySet[Program]:
@@ -200,7 +208,9 @@ def programs_for_patient(*, patient: Patient) -> QuerySet[Program]:
     (loaded by the caller with its clinic) rather than a second copy joined in."""
     return (
         patient.programs.select_related("phase__template")
-        .prefetch_related(current_items_prefetch(), "pauses", phases_prefetch())
+        .prefetch_related(
+            current_items_prefetch(exercise_in_full=False), "pauses", phases_prefetch()
+        )
         .order_by("-start_date", "-id")
     )
 

@@ -389,3 +389,21 @@ def test_patient_page_counts_only_the_active_push_devices(console, clinic, clini
     Device.objects.filter(patient=patient).update(active=False)
     html = console.get(f"/clinic/patients/{patient.pk}/").content.decode()
     assert "<dt>Push devices</dt><dd>0</dd>" in html
+
+
+def test_a_resolved_alert_on_the_patient_page_names_who_resolved_it(
+    console, clinic, clinician, high_pain_patient
+):
+    from programs.services.alerts import alert_resolve
+
+    alert = Alert.objects.get(patient=high_pain_patient, kind=Alert.Kind.HIGH_PAIN)
+    alert_resolve(alert=alert, by=clinician.user)
+    open_one = Alert.objects.create(
+        clinic=clinic, patient=high_pain_patient, kind=Alert.Kind.MISSED_DAYS,
+        date=alert.date, detail={"days": [str(alert.date)]},
+    )  # fmt: skip
+    page = console.get(f"/clinic/patients/{high_pain_patient.pk}/").content.decode()
+    assert f'id="alert-{open_one.pk}"' in page
+    resolved = page.split(f'id="alert-{alert.pk}"', 1)[1].split("</li>", 1)[0]
+    assert f"by {clinician.user.get_full_name()}" in resolved
+    assert "Sharp pain in my left hip" in resolved
