@@ -26,8 +26,9 @@ from bench.today_profile import RoundTrips
 # (label, module, attribute path): wrapped with a timer (CPU and wall time of the
 # calls, nested calls included), in the namespace the caller looks the name up in.
 SECTIONS = [
-    ("session load (DB read)", "django.contrib.sessions.backends.db", "SessionStore.load"),
+    ("session load (cache)", "django.contrib.sessions.backends.cached_db", "SessionStore.load"),
     ("request.user (session user)", "django.contrib.auth", "get_user"),
+    ("  the user statement", "patients.backends", "session_user"),
     ("OTP: device of the session", "django_otp.middleware", "OTPMiddleware._verify_user_sync"),
     ("two-factor gate", "config.web.middleware", "second_factor_needed"),
     ("console access (clinician)", "config.web.access", "request_clinician"),

@@ -23,7 +23,12 @@ own, unprepared, so the log shows each statement with its values: psycopg keeps
 no statement text for a prepared execution.
 """
 
+import weakref
+from collections.abc import Callable, Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
 
 
 def preparing_cursor(connection: BaseDatabaseWrapper):
@@ -63,3 +68,76 @@ if psycopg is not None:
         def close(self) -> None:
             """Kept open for the next statement (Django's wrapper closes its cursor
             after each block); it goes with its connection."""
+
+
+class ModelColumns:
+    """One model's columns in a fixed statement (under `alias`), and how to turn them
+    into its instance as the ORM does: the backend's converters, then from_db."""
+
+    def __init__(self, model: type[Model], alias: str) -> None:
+        self.model = model
+        self.alias = alias
+        self.fields = list(model._meta.concrete_fields)
+        self.attnames = [field.attname for field in self.fields]
+        self.columns = ", ".join(f'{alias}."{field.column}"' for field in self.fields)
+        self.pk_index = self.attnames.index(model._meta.pk.attname)
+
+    def converters(self, connection) -> list[tuple[int, list[Callable]]]:
+        found = []
+        for index, field in enumerate(self.fields):
+            col = field.get_col(self.alias)
+            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if converters:
+                found.append((index, [(converter, col) for converter in converters]))
+        return found
+
+    def convert(self, values: Sequence, converters, connection) -> tuple | None:
+        if values[self.pk_index] is None:
+            return None  # no row on the LEFT JOIN's side
+        values = list(values)
+        for index, chain in converters:
+            for converter, col in chain:
+                values[index] = converter(values[index], col, connection)
+        return tuple(values)
+
+    def build(self, values: tuple | None) -> Model | None:
+        if values is None:
+            return None
+        return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
+
+
+class JoinedRows:
+    """A fixed statement that selects the columns of several models side by side,
+    each part's (a ModelColumns) in order, then `extra` plain values: `fetch` runs it
+    (prepared, see preparing_cursor) and gives each row as one tuple of converted
+    values per model (None for a part missing on a LEFT JOIN's side), then the
+    extra values as they came."""
+
+    def __init__(self, parts: Sequence[ModelColumns], *, extra: int = 0) -> None:
+        self.parts = tuple(parts)
+        self.extra = extra
+        self.bounds = []
+        start = 0
+        for part in self.parts:
+            self.bounds.append((start, start + len(part.fields)))
+            start += len(part.fields)
+        self.columns = ", ".join(part.columns for part in self.parts)
+        # Converters are bound to one connection (one per thread): computed once each.
+        self._converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def fetch(self, sql: str, params: Sequence) -> list[tuple]:
+        connection = connections[DEFAULT_DB_ALIAS]
+        converters = self._converters.get(connection)
+        if converters is None:
+            converters = [part.converters(connection) for part in self.parts]
+            self._converters[connection] = converters
+        with preparing_cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        split = list(zip(self.parts, self.bounds, converters, strict=True))
+        end = self.bounds[-1][1] if self.bounds else 0
+        return [
+            tuple(part.convert(row[a:b], conv, connection) for part, (a, b), conv in split)
+            + tuple(row[end : end + self.extra])
+            for row in rows
+        ]

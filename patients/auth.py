@@ -17,12 +17,9 @@ planning it cost several times more than executing it.
 """
 
 import binascii
-import weakref
-from collections.abc import Callable, Sequence
 from hmac import compare_digest
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.utils.timezone import now
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
@@ -31,89 +28,36 @@ from knox.models import get_token_model
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 
-from config.db import preparing_cursor
+from config.db import JoinedRows, ModelColumns
 from patients.models import Clinician, Patient, User
 from patients.token_cache import token_rows_cached, token_rows_store
 
 INVALID = "Invalid or expired token."
 
 
-class _Loaded:
-    """One model's columns in the token statement, and how to build its instance."""
-
-    def __init__(self, model: type[Model], alias: str) -> None:
-        self.model = model
-        self.alias = alias
-        self.fields = list(model._meta.concrete_fields)
-        self.attnames = [field.attname for field in self.fields]
-        self.columns = ", ".join(f'{alias}."{field.column}"' for field in self.fields)
-        self.pk_index = self.attnames.index(model._meta.pk.attname)
-
-    def converters(self, connection) -> list[tuple[int, list[Callable]]]:
-        found = []
-        for index, field in enumerate(self.fields):
-            col = field.get_col(self.alias)
-            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            if converters:
-                found.append((index, [(converter, col) for converter in converters]))
-        return found
-
-    def convert(self, values: Sequence, converters, connection) -> tuple | None:
-        if values[self.pk_index] is None:
-            return None  # no row on the LEFT JOIN's side
-        values = list(values)
-        for index, chain in converters:
-            for converter, col in chain:
-                values[index] = converter(values[index], col, connection)
-        return tuple(values)
-
-    def build(self, values: tuple | None) -> Model | None:
-        if values is None:
-            return None
-        return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
-
-
-_TOKEN = _Loaded(get_token_model(), "token")
-_USER = _Loaded(User, "u")
-_PATIENT = _Loaded(Patient, "patient")
-_CLINICIAN = _Loaded(Clinician, "clinician")
+_TOKEN = ModelColumns(get_token_model(), "token")
+_USER = ModelColumns(User, "u")
+_PATIENT = ModelColumns(Patient, "patient")
+_CLINICIAN = ModelColumns(Clinician, "clinician")
 _PARTS = (_TOKEN, _USER, _PATIENT, _CLINICIAN)
+_ROWS = JoinedRows(_PARTS)
 TOKEN_SQL = (
-    f"SELECT {', '.join(part.columns for part in _PARTS)}"  # noqa: S608 (model metadata only)
+    f"SELECT {_ROWS.columns}"  # noqa: S608 (model metadata only)
     f" FROM {_TOKEN.model._meta.db_table} token"
     f" JOIN {User._meta.db_table} u ON u.id = token.user_id"
     f" LEFT JOIN {Patient._meta.db_table} patient ON patient.user_id = u.id"
     f" LEFT JOIN {Clinician._meta.db_table} clinician ON clinician.user_id = u.id"
     " WHERE token.token_key = %s"
 )
-_BOUNDS = []
-for _part in _PARTS:
-    _start = _BOUNDS[-1][1] if _BOUNDS else 0
-    _BOUNDS.append((_start, _start + len(_part.fields)))
 _TOKEN_USER = _TOKEN.model._meta.get_field("user")
 _ROLE_USER = (Patient._meta.get_field("user"), Clinician._meta.get_field("user"))
-# Converters are bound to one connection (one per thread): computed once for each.
-_converters: "weakref.WeakKeyDictionary[object, list]" = weakref.WeakKeyDictionary()
 
 
 def _token_rows(token_key: str) -> list[tuple]:
     """The row values of the tokens with this key (each with its user and role rows,
     a missing role row as absent, as with select_related), converted as the ORM
     converts them: one tuple of values per model."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    converters = _converters.get(connection)
-    if converters is None:
-        converters = _converters[connection] = [part.converters(connection) for part in _PARTS]
-    with preparing_cursor(connection) as cursor:
-        cursor.execute(TOKEN_SQL, [token_key])
-        rows = cursor.fetchall()
-    return [
-        tuple(
-            part.convert(row[a:b], conv, connection)
-            for part, (a, b), conv in zip(_PARTS, _BOUNDS, converters, strict=True)
-        )
-        for row in rows
-    ]
+    return _ROWS.fetch(TOKEN_SQL, [token_key])
 
 
 def _token_with_user(values: tuple) -> Model:

@@ -3,6 +3,7 @@
 from django.contrib.auth.backends import ModelBackend
 
 from patients.models import User
+from patients.session_user import session_user
 
 
 class EmailBackend(ModelBackend):
@@ -29,11 +30,6 @@ class EmailBackend(ModelBackend):
     def get_user(self, user_id):
         """The session's user, loaded once per request with their clinic membership
         and whether they have an authenticator: the second-factor gate and every
-        console page read both, which cost three more queries as lazy lookups."""
-        from config.web.two_factor import with_second_factor_state
-
-        try:
-            user = with_second_factor_state(User._default_manager.all()).get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        console page read both (see patients.session_user)."""
+        user = session_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -1,30 +1,10 @@
 """Who must pass a second factor before using the console or the admin."""
 
-import functools
-import operator
-
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
-from django_otp import device_classes, user_has_device
+from django_otp import user_has_device
 
-# Set by `with_second_factor_state` on a user loaded for a session.
+# Set on the user of a browser session when it is loaded (patients.session_user).
 HAS_DEVICE = "has_confirmed_otp_device"
-
-
-def with_second_factor_state(users: QuerySet) -> QuerySet:
-    """Users with what the gate asks of each request in the same row: their clinic
-    membership and its clinic, and whether they have a confirmed authenticator (as
-    django-otp's user_has_device answers it), so the gate costs no query of its own."""
-    confirmed = [
-        Q(Exists(model.objects.filter(user=OuterRef("pk"), confirmed=True)))
-        for model in device_classes()
-    ]
-    flag = (
-        ExpressionWrapper(functools.reduce(operator.or_, confirmed), output_field=BooleanField())
-        if confirmed
-        else Value(False)
-    )
-    return users.select_related("clinician__clinic").annotate(**{HAS_DEVICE: flag})
 
 
 def has_confirmed_device(user: AbstractBaseUser) -> bool:

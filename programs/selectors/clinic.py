@@ -196,9 +196,10 @@ def current_items_prefetch() -> Prefetch:
 
 
 def programs_for_patient(*, patient: Patient) -> QuerySet[Program]:
+    """Through the patient's own manager, so each program's `patient` is the one given
+    (loaded by the caller with its clinic) rather than a second copy joined in."""
     return (
-        Program.objects.filter(patient=patient)
-        .select_related("patient__clinic", "phase__template")
+        patient.programs.select_related("phase__template")
         .prefetch_related(current_items_prefetch(), "pauses", phases_prefetch())
         .order_by("-start_date", "-id")
     )

@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 
@@ -171,34 +172,33 @@ def rows_sorted(rows: list[PatientRow], *, by: str, descending: bool) -> list[Pa
 RECENT_LOGS = 30
 
 
-def recent_logs(*, patient: Patient, limit: int = RECENT_LOGS) -> list[ExerciseLog]:
-    return list(
+class LogRow(NamedTuple):
+    """One row of a patient page's logs table: what it shows, nothing more."""
+
+    date: dt.date
+    completed: bool
+    sets_done: int | None
+    reps_done: int | None
+    pain: int | None
+    difficulty: int | None
+    note: str
+    exercise: str
+
+
+def recent_logs(*, patient: Patient, limit: int = RECENT_LOGS) -> list[LogRow]:
+    """The patient's latest logs, newest first, as plain rows: a model instance per
+    log (with its line and exercise) cost more than the page's whole table."""
+    rows = (
         ExerciseLog.objects.filter(patient=patient)
-        .select_related("item__exercise")
-        # Only what the table shows: an exercise row carries its whole text.
-        .only(
-            "date",
-            "completed",
-            "sets_done",
-            "reps_done",
-            "pain",
-            "difficulty",
-            "note",
-            "performed_at",
-            "item__id",
-            "item__exercise__id",
-            "item__exercise__name",
-        )
-        .order_by("-performed_at")[:limit]
+        .order_by("-performed_at")
+        .values_list(*LogRow._fields[:-1], "item__exercise__name")[:limit]
     )
+    return [LogRow._make(row) for row in rows]
 
 
 def patient_alerts(*, patient: Patient) -> list[AlertView]:
-    alerts = (
-        Alert.objects.filter(patient=patient)
-        .select_related("patient__user", "resolved_by")
-        .order_by("status", "-created_at", "-id")
-    )
+    # The patient's own manager: each alert's `patient` is the one given, not a join.
+    alerts = patient.alerts.select_related("resolved_by").order_by("status", "-created_at", "-id")
     return alert_views(list(alerts))
 
 

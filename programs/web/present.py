@@ -379,7 +379,7 @@ def log_rows_html(logs: Sequence, *, high_pain: int) -> str:
     return mark_safe(  # noqa: S308 (every value escaped by _h)
         "".join(
             f"<tr><td>{_h(once(date, log.date, 'D j M'))}</td>"
-            f"<td>{_h(log.item.exercise.name)}</td><td>{done(log)}</td>"
+            f"<td>{_h(log.exercise)}</td><td>{done(log)}</td>"
             f'<td class="num">{pain(log)}</td><td class="num">'
             f"{'' if log.difficulty is None else _h(once(localize, log.difficulty))}</td>"
             f'<td class="note">{_h(log.note)}</td></tr>'

@@ -105,7 +105,7 @@ def test_log_rows_read_as_the_logs_table_did():
     def log(**fields):
         base = dict(
             date=MONDAY, completed=True, sets_done=None, reps_done=None, pain=None,
-            difficulty=None, note="", item=SimpleNamespace(exercise=SimpleNamespace(name="Bird dog")),
+            difficulty=None, note="", exercise="Bird dog",
         )  # fmt: skip
         return SimpleNamespace(**(base | fields))
 
