@@ -246,6 +246,11 @@ def wait_http(port: int, path: str = "/healthz", timeout: float = 180.0) -> None
     raise RuntimeError(f"server on port {port} did not answer within {timeout}s")
 
 
+# gunicorn's master pid by port, so the load generator can spread its connections
+# evenly over the workers (bench.loadgen --server-pid).
+SERVER_PIDS: dict[int, int] = {}
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], workers: int = 2, threads: int = 4, worker_class="gthread"):
     """gunicorn with the bench settings (production + a bench URLconf) on a free port;
@@ -263,10 +268,22 @@ def gunicorn(env: dict[str, str], workers: int = 2, threads: int = 4, worker_cla
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log)
     try:
         wait_http(port)
+        _wait_workers(proc.pid, workers)
+        SERVER_PIDS[port] = proc.pid
         yield port
     finally:
+        SERVER_PIDS.pop(port, None)
         stop_process(proc)
         log.close()
+
+
+def _wait_workers(master: int, count: int, timeout: float = 30.0) -> None:
+    """Until all `count` workers have booted (the first answer comes from the first)."""
+    from bench.loadgen import worker_pids
+
+    deadline = time.monotonic() + timeout
+    while len(worker_pids(master)) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 def stop_process(proc: subprocess.Popen, timeout: float = 20.0) -> None:
@@ -438,14 +455,49 @@ def loadgen(mode: str, port: int, *args: str) -> dict:
     return json.loads(out.stdout)
 
 
+# The answers of each gunicorn worker in every measure_rps, in order: (path, counts).
+WORKER_COUNTS: list[tuple[str, list[int]]] = []
+
+
+def worker_spread_notes() -> list[str]:
+    """One line per path: the busiest worker's share of the answers over its
+    measurements (an even spread over two workers is 50%)."""
+    shares: dict[str, list[float]] = {}
+    for path, counts in WORKER_COUNTS:
+        if len(counts) > 1 and sum(counts):
+            shares.setdefault(path, []).append(max(counts) / sum(counts))
+    return [
+        f"{path}: busiest worker's share of the answers {min(v):.0%}-{max(v):.0%} "
+        f"over {len(v)} measurements (connections spread evenly over the workers)"
+        for path, v in shares.items()
+    ]
+
+
+def load_average() -> str:
+    try:
+        with open("/proc/loadavg") as stat:
+            return " ".join(stat.read().split()[:3])
+    except OSError:
+        return "-"
+
+
 def measure_rps(port: int, path: str, headers: Sequence[str] = (), **opts) -> float:
+    """Requests/s of GET `path`; on a gunicorn of `gunicorn()`, with the connections
+    spread evenly over its workers (see bench.loadgen), every path alike."""
     args = ["--path", path]
     for header in headers:
         args += ["--header", header]
+    if port in SERVER_PIDS:
+        args += ["--server-pid", str(SERVER_PIDS[port])]
     for key, value in opts.items():
-        args += [f"--{key}", str(value)]
+        args += [f"--{key.replace('_', '-')}", str(value)]
     result = loadgen("rate", port, *args)
     bad = {code: n for code, n in result["statuses"].items() if code != "200"}
     if bad or not result["requests"]:
         raise RuntimeError(f"{path} answered {result['statuses']}; expected only 200s")
+    if "per_worker" in result:
+        WORKER_COUNTS.append((path, result["per_worker"]))
+        balance = result["balance"]
+        if len(set(result["connections_per_worker"])) > 1 and balance["reconnects"]:
+            progress(f"{path}: connections not spread evenly: {result}")
     return result["rps"]

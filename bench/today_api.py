@@ -144,5 +144,7 @@ def _run(args) -> int:
             f"gunicorn {server}, production settings, DEBUG off, "
             f"CONN_MAX_AGE=600; load: bench.loadgen, {args.concurrency} keep-alive "
             f"connections, {args.duration:g} s per round after 0.5 s warm-up",
+            *harness.worker_spread_notes(),
+            f"load average at the end: {harness.load_average()}",
         ]
         return harness.report("today_api", [comparison, *context], notes)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Min
 
 from config.db import preparing_cursor
@@ -67,7 +67,9 @@ def patient_routine(*, patient: Patient, day: dt.date, today: dt.date) -> dict[s
         "change_since": day - dt.timedelta(days=CHANGE_SHOWN_DAYS - 1),
         **scheduled_on_sql_params(day, today),
     }
-    with preparing_cursor(connection) as cursor:
+    # The connection itself, not django.db.connection's proxy, which looks the
+    # thread's connection up again on every attribute read.
+    with preparing_cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
         cursor.execute(ROUTINE_SQL, params)
         rows = cursor.fetchall()
     programs: dict[int, dict[str, Any]] = {}
