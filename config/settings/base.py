@@ -143,6 +143,8 @@ if DATABASE_URL:
     }
     if DB_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+        if env_bool("DB_SERVER_SIDE_BINDING", False):
+            DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
