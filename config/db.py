@@ -13,7 +13,9 @@ leaves it unset unless OPTIONS name it): the settings set it on PostgreSQL unles
 DB_PREPARED_STATEMENTS=0, e.g. behind a pooler in transaction mode that cannot
 keep protocol-level prepared statements (PgBouncer before 1.21, or without
 max_prepared_statements). Off, these statements run unprepared, as every other.
-Only statements run here are prepared: Django's own cursors stay client-side.
+Statements run here are prepared on their first run; Django's own cursors (bound
+on the server, see DB_SERVER_SIDE_BINDING) only once a connection has run one five
+times.
 The preparing cursor is kept for the life of its connection and reused by every
 statement run here: a new psycopg cursor looks up a loader for each column of its
 first result again, which on the routine's 22 columns cost more than building the

@@ -227,3 +227,34 @@ def test_production_settings_build_the_s3_storage_from_the_environment(tmp_path)
         AWS_STORAGE_BUCKET_NAME="",
     )
     assert without.stdout.strip().splitlines()[-1] == "django.core.files.storage.FileSystemStorage"
+
+
+def database_options(tmp_path, **env: str) -> str:
+    hidden = {"DJANGO_SETTINGS_MODULE", "DB_PREPARED_STATEMENTS", "DB_SERVER_SIDE_BINDING"}
+    base = {k: v for k, v in os.environ.items() if k not in hidden}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+        ],
+        cwd=ROOT,
+        env={**base, "HEP_VAR_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_postgresql_statements_are_bound_on_the_server_and_prepared_unless_turned_off(tmp_path):
+    url = "postgresql://postgres@127.0.0.1:5432/not_connected"
+    on = database_options(tmp_path, DATABASE_URL=url)
+    assert "'server_side_binding': True" in on and "'prepare_threshold': 5" in on
+    client_side = database_options(tmp_path, DATABASE_URL=url, DB_SERVER_SIDE_BINDING="0")
+    assert "server_side_binding" not in client_side and "'prepare_threshold': 5" in client_side
+    pooler = database_options(tmp_path, DATABASE_URL=url, DB_PREPARED_STATEMENTS="0")
+    assert "server_side_binding" not in pooler and "prepare_threshold" not in pooler
