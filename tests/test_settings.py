@@ -97,8 +97,9 @@ def test_an_unknown_run_mode_is_refused(tmp_path):
 PUBLIC_KEY = "insecure-local-only-key-set-SECRET_KEY-in-production"
 
 
-def local_settings(tmp_path, **env: str) -> tuple[str, str]:
-    hidden = {"DEBUG", "DJANGO_ENV", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
+def settings_printed(tmp_path, expression: str, *, hidden: set[str], **env: str) -> str:
+    """What `expression` (of django.conf.settings) prints under the local settings, in a
+    fresh process whose environment lacks `hidden` and adds `env`."""
     base = {k: v for k, v in os.environ.items() if k not in hidden}
     result = subprocess.run(
         [
@@ -106,7 +107,7 @@ def local_settings(tmp_path, **env: str) -> tuple[str, str]:
             "manage.py",
             "shell",
             "-c",
-            "from django.conf import settings; print(settings.SECRET_KEY); print(settings.DEBUG)",
+            f"from django.conf import settings; print({expression})",
         ],
         cwd=ROOT,
         env={**base, "HEP_VAR_DIR": str(tmp_path), **env},
@@ -115,7 +116,14 @@ def local_settings(tmp_path, **env: str) -> tuple[str, str]:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    key, debug = result.stdout.split()[-2:]
+    return result.stdout.strip().splitlines()[-1]
+
+
+def local_settings(tmp_path, **env: str) -> tuple[str, str]:
+    hidden = {"DEBUG", "DJANGO_ENV", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
+    key, debug = settings_printed(
+        tmp_path, "settings.SECRET_KEY, settings.DEBUG", hidden=hidden, **env
+    ).split()
     return key, debug
 
 
@@ -231,23 +239,9 @@ def test_production_settings_build_the_s3_storage_from_the_environment(tmp_path)
 
 def database_options(tmp_path, **env: str) -> str:
     hidden = {"DJANGO_SETTINGS_MODULE", "DB_PREPARED_STATEMENTS", "DB_SERVER_SIDE_BINDING"}
-    base = {k: v for k, v in os.environ.items() if k not in hidden}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
-        ],
-        cwd=ROOT,
-        env={**base, "HEP_VAR_DIR": str(tmp_path), **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return settings_printed(
+        tmp_path, "settings.DATABASES['default']['OPTIONS']", hidden=hidden, **env
     )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip().splitlines()[-1]
 
 
 def test_postgresql_statements_are_bound_on_the_server_and_prepared_unless_turned_off(tmp_path):

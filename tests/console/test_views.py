@@ -13,7 +13,7 @@ from PIL import Image
 
 from patients.models import AuditEvent, Patient
 from programs.models import Alert, ExerciseMedia, Program, ProgramItem, ProgramTemplate
-from programs.services.alerts import alerts_raise_high_pain
+from programs.services.alerts import alert_resolve, alerts_raise_high_pain
 from tests import factories
 from tests.conftest import auth_client
 from tests.console.conftest import seeded_patient
@@ -394,8 +394,6 @@ def test_patient_page_counts_only_the_active_push_devices(console, clinic, clini
 def test_a_resolved_alert_on_the_patient_page_names_who_resolved_it(
     console, clinic, clinician, high_pain_patient
 ):
-    from programs.services.alerts import alert_resolve
-
     alert = Alert.objects.get(patient=high_pain_patient, kind=Alert.Kind.HIGH_PAIN)
     alert_resolve(alert=alert, by=clinician.user)
     open_one = Alert.objects.create(

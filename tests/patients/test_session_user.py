@@ -29,7 +29,7 @@ def test_a_clinician_comes_with_their_clinic_in_one_statement(clinician):
     assert loaded == (clinician.user.email, clinician.role, clinician.clinic.name)
     assert flag is False
     assert user.clinician.user is user
-    assert user.check_password("x") == clinician.user.check_password("x")
+    assert user.password == clinician.user.password  # the session's hash is checked against it
 
 
 @pytest.mark.parametrize("confirmed", [True, False])
