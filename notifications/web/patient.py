@@ -5,17 +5,16 @@ delivery outbox, which is this app's; the rest comes from the programs selectors
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import render
 from django.views import View
 
 from config.web.access import ClinicianPageMixin
-from notifications.models import Delivery, Device
-from patients.models import AuditEvent, Patient
+from notifications.selectors import clinic_patient_with_devices, last_deliveries
+from patients.models import AuditEvent
 from patients.timezones import local_today
 from programs.outcomes.selectors import outcomes_summary
-from programs.selectors.clinic import adherence_report, programs_for_patient
+from programs.selectors.clinic import adherence_report, patient_programs
 from programs.selectors.console import patient_alerts, recent_logs, rtm_tier
 from programs.services.alerts import HIGH_PAIN
 from programs.web.present import (
@@ -31,42 +30,21 @@ from programs.web.present import (
 )
 
 HISTORY_DAYS = 90
-DELIVERIES_SHOWN = 14
 
 
 class PatientPageView(ClinicianPageMixin, View):
     template_name = "notifications/console/patient.html"
 
     def get(self, request, pk):
-        # The patient's active push devices are counted in the same row.
-        patient = self.clinic_patient(
-            pk,
-            patients=Patient.objects.annotate(
-                active_devices=Coalesce(
-                    Subquery(
-                        Device.objects.filter(patient=OuterRef("pk"), active=True)
-                        .order_by()
-                        .values("patient")
-                        .annotate(n=Count("pk"))
-                        .values("n"),
-                        output_field=IntegerField(),
-                    ),
-                    Value(0),
-                )
-            ),
-        )
+        patient = clinic_patient_with_devices(patient_id=pk, clinic_id=self.clinic_id)
+        if patient is None:
+            raise Http404("No such patient in this clinic.")
         today = local_today(patient.timezone)
         start = today - dt.timedelta(days=HISTORY_DAYS - 1)
-        programs = list(programs_for_patient(patient=patient))
+        programs = patient_programs(patient=patient)
         report = adherence_report(patient=patient, start=start, end=today)
-        pauses = [(p.start, p.end) for program in programs for p in program.pauses.all()]
-        days = calendar_days(report.days, today=today, pauses=pauses)
+        days = calendar_days(report.days, today=today, pauses=programs.pauses)
         chart = pain_chart(report.days, threshold=HIGH_PAIN)
-        deliveries = list(
-            Delivery.objects.filter(patient=patient).order_by("-local_date", "channel")[
-                :DELIVERIES_SHOWN
-            ]
-        )
         logs = recent_logs(patient=patient)
         outcomes = outcomes_summary(patient_id=patient.pk)
         self.audit(AuditEvent.Action.READ, [patient.pk])
@@ -76,7 +54,7 @@ class PatientPageView(ClinicianPageMixin, View):
             {
                 "patient": patient,
                 "today": today,
-                "programs": programs,
+                "programs": programs.programs,
                 "report": report,
                 "calendar_cells": calendar_cells_html(calendar_weeks(days)),
                 "day_rows": day_rows_html(days),
@@ -87,7 +65,7 @@ class PatientPageView(ClinicianPageMixin, View):
                 "logs": logs,
                 "log_rows": log_rows_html(logs, high_pain=HIGH_PAIN),
                 "alerts": patient_alerts(patient=patient),
-                "deliveries": deliveries,
+                "deliveries": last_deliveries(patient=patient),
                 "devices": patient.active_devices,
                 "outcomes": outcomes,
                 "outcomes_answered": any(m["points"] for m in outcomes),

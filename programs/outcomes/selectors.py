@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from config.db import CompiledQuery
 from patients.models import Patient
 from patients.timezones import local_today
 from programs.outcomes.mcid import LOWER_IS_BETTER, McidResult, mcid_result
@@ -78,14 +79,19 @@ class MeasureHistory:
     mcid: McidResult | None = None
 
 
+_ANSWERED = CompiledQuery(
+    lambda patient_id: CheckIn.objects.filter(
+        patient_id=patient_id, answered_at__isnull=False
+    ).order_by("due_date", "pk"),
+    arity=1,
+)
+
+
 def outcomes_for_patient(*, patient_id: int) -> list[MeasureHistory]:
     """Each measure's answered check-ins, oldest first, with the MCID verdict of the
     latest against the first (one query)."""
     histories = {measure: MeasureHistory(measure) for measure in Measure.values}
-    answered = CheckIn.objects.filter(patient_id=patient_id, answered_at__isnull=False).order_by(
-        "due_date", "pk"
-    )
-    for checkin in answered:
+    for checkin in _ANSWERED(patient_id):
         histories[checkin.measure].points.append(checkin)
     for history in histories.values():
         if history.measure in LOWER_IS_BETTER and len(history.points) >= 2:

@@ -15,9 +15,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
+from config.db import CompiledQuery
 from patients.models import Clinician, Patient
 from patients.timezones import local_today
 from programs.adherence import (
@@ -35,6 +37,7 @@ from programs.models import (
     ExerciseLog,
     Program,
     ProgramItem,
+    ProgramPause,
     ProgramTemplate,
     TemplateItem,
     TemplatePhase,
@@ -213,6 +216,59 @@ def programs_for_patient(*, patient: Patient) -> QuerySet[Program]:
         )
         .order_by("-start_date", "-id")
     )
+
+
+# The patient page's reads, each compiled once (config.db.CompiledQuery).
+_PATIENT_PROGRAMS = CompiledQuery(
+    lambda patient_id: (
+        Program.objects.filter(patient_id=patient_id)
+        .select_related("phase__template")
+        .order_by("-start_date", "-id")
+    ),
+    arity=1,
+)
+_PATIENT_CURRENT_ITEMS = CompiledQuery(
+    lambda patient_id: current_items_prefetch(exercise_in_full=False).queryset.filter(
+        program__patient_id=patient_id
+    ),
+    arity=1,
+)
+_PATIENT_PAUSES = CompiledQuery(
+    lambda patient_id: ProgramPause.objects.filter(program__patient_id=patient_id).values_list(
+        "program_id", "start", "end"
+    ),
+    arity=1,
+)
+_PROGRAM_PATIENT = Program._meta.get_field("patient")
+
+
+@dataclass(frozen=True)
+class PatientPrograms:
+    """What the patient page shows of the patient's programs: programs_for_patient as
+    a list (each with `current_items`), and the (start, exclusive end or None) of
+    every pause of any of them."""
+
+    programs: list[Program]
+    pauses: list[tuple[dt.date, dt.date | None]]
+
+
+def patient_programs(*, patient: Patient) -> PatientPrograms:
+    """programs_for_patient in three fixed statements (programs, their current lines
+    with each exercise's name, their pauses) where building its querysets cost the
+    page more than running them; a program in protocol phases has its protocol's
+    phases and its pauses loaded as phase_summary reads them."""
+    programs = _PATIENT_PROGRAMS(patient.pk)
+    lines: dict[int, list[ProgramItem]] = {program.pk: [] for program in programs}
+    for item in _PATIENT_CURRENT_ITEMS(patient.pk):
+        lines[item.program_id].append(item)
+    for program in programs:
+        _PROGRAM_PATIENT.set_cached_value(program, patient)
+        program.current_items = lines[program.pk]
+    phased = [program for program in programs if program.phase_id is not None]
+    if phased:
+        prefetch_related_objects(phased, "pauses", phases_prefetch())
+    pauses = [(start, end) for _, start, end in _PATIENT_PAUSES(patient.pk)]
+    return PatientPrograms(programs=programs, pauses=pauses)
 
 
 def programs_for_clinic(*, clinic_id: int) -> QuerySet[Program]:

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from django.db.models import QuerySet
 
+from config.db import CompiledQuery
 from patients.models import Patient
 from programs.adherence import recent_logged_days
 from programs.models import Alert, ExerciseLog
@@ -185,22 +186,40 @@ class LogRow(NamedTuple):
     exercise: str
 
 
-def recent_logs(*, patient: Patient, limit: int = RECENT_LOGS) -> list[LogRow]:
-    """The patient's latest logs, newest first, as plain rows: a model instance per
-    log (with its line and exercise) cost more than the page's whole table."""
-    rows = (
-        ExerciseLog.objects.filter(patient=patient)
+_RECENT_LOGS = CompiledQuery(
+    lambda patient_id: (
+        ExerciseLog.objects.filter(patient_id=patient_id)
         .order_by("-performed_at")
-        .values_list(*LogRow._fields[:-1], "item__exercise__name")[:limit]
-    )
-    return [LogRow._make(row) for row in rows]
+        .values_list(*LogRow._fields[:-1], "item__exercise__name")[:RECENT_LOGS]
+    ),
+    arity=1,
+)
+# Who resolved them is prefetched, which asks nothing when none was resolved.
+_PATIENT_ALERTS = CompiledQuery(
+    lambda patient_id: (
+        Alert.objects.filter(patient_id=patient_id)
+        .prefetch_related("resolved_by")
+        .order_by("status", "-created_at", "-id")
+    ),
+    arity=1,
+)
+_ALERT_PATIENT = Alert._meta.get_field("patient")
+
+
+def recent_logs(*, patient: Patient) -> list[LogRow]:
+    """The patient's latest RECENT_LOGS logs, newest first, as plain rows: a model
+    instance per log (with its line and exercise) cost more than the page's whole
+    table."""
+    return [LogRow._make(row) for row in _RECENT_LOGS(patient.pk)]
 
 
 def patient_alerts(*, patient: Patient) -> list[AlertView]:
-    # The patient's own manager: each alert's `patient` is the one given, not a join.
-    # Who resolved them is prefetched, which asks nothing when none was resolved.
-    alerts = patient.alerts.prefetch_related("resolved_by").order_by("status", "-created_at", "-id")
-    return alert_views(list(alerts))
+    """Open alerts first, then resolved, newest first; each alert's `patient` is the
+    one given, not a second copy joined in."""
+    alerts = _PATIENT_ALERTS(patient.pk)
+    for alert in alerts:
+        _ALERT_PATIENT.set_cached_value(alert, patient)
+    return alert_views(alerts)
 
 
 # --- Program history ---------------------------------------------------------------
