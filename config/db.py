@@ -164,7 +164,7 @@ class CompiledQuery:
     SQL whatever they are: values only in parameters, no branch on them. That is
     checked when it is first compiled, with two sets of marker values: each argument
     must land in the parameters, and both must give the same statement. Compiling a
-    page's ten small querysets cost more CPU than running them (1 to 2 ms each,
+    page's small querysets cost more CPU than running them (1 to 2 ms each,
     mostly in the compiler's select and order-by), and the fixed text lets
     PostgreSQL prepare it (see DB_SERVER_SIDE_BINDING).
 
