@@ -11,21 +11,25 @@ from programs.models import Program
 from tests import factories
 
 PROGRAMS = CompiledQuery(
-    lambda patient_id: Program.objects.filter(patient_id=patient_id)
-    .select_related("patient__user")
-    .order_by("name"),
+    lambda patient_id: (
+        Program.objects.filter(patient_id=patient_id)
+        .select_related("patient__user")
+        .order_by("name")
+    ),
     arity=1,
 )
 PATIENT_EMAILS = CompiledQuery(
-    lambda clinic_id, patient_id: Patient.objects.filter(clinic_id=clinic_id, pk=patient_id)
-    .order_by("pk")
-    .values_list("pk", "user__email"),
+    lambda clinic_id, patient_id: (
+        Patient.objects.filter(clinic_id=clinic_id, pk=patient_id)
+        .order_by("pk")
+        .values_list("pk", "user__email")
+    ),
     arity=2,
 )
 WITH_PREFETCH = CompiledQuery(
-    lambda patient_id: Program.objects.filter(patient_id=patient_id)
-    .prefetch_related("items")
-    .order_by("name"),
+    lambda patient_id: (
+        Program.objects.filter(patient_id=patient_id).prefetch_related("items").order_by("name")
+    ),
     arity=1,
 )
 

@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from config.db import CompiledQuery
 from patients.models import Patient
@@ -194,10 +195,21 @@ _RECENT_LOGS = CompiledQuery(
     ),
     arity=1,
 )
-# Who resolved them is prefetched, which asks nothing when none was resolved.
+RESOLVED_ALERTS_SHOWN = 20
+# Every open alert and the latest resolved ones, each row with how many its status
+# has in all; who resolved them is prefetched, which asks nothing when none was.
 _PATIENT_ALERTS = CompiledQuery(
     lambda patient_id: (
         Alert.objects.filter(patient_id=patient_id)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("status")],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            ),
+            of_status=Window(Count("id"), partition_by=[F("status")]),
+        )
+        .filter(Q(status=Alert.Status.OPEN) | Q(place__lte=RESOLVED_ALERTS_SHOWN))
         .prefetch_related("resolved_by")
         .order_by("status", "-created_at", "-id")
     ),
@@ -213,13 +225,23 @@ def recent_logs(*, patient: Patient) -> list[LogRow]:
     return [LogRow._make(row) for row in _RECENT_LOGS(patient.pk)]
 
 
-def patient_alerts(*, patient: Patient) -> list[AlertView]:
-    """Open alerts first, then resolved, newest first; each alert's `patient` is the
-    one given, not a second copy joined in."""
+@dataclass(frozen=True)
+class PatientAlerts:
+    views: list[AlertView]  # open first, then resolved, newest first
+    older_resolved: int  # resolved alerts beyond the RESOLVED_ALERTS_SHOWN latest
+
+
+def patient_alerts(*, patient: Patient) -> PatientAlerts:
+    """Every open alert and the RESOLVED_ALERTS_SHOWN latest resolved ones, in one
+    statement; each alert's `patient` is the one given, not a second copy joined in."""
     alerts = _PATIENT_ALERTS(patient.pk)
+    resolved = 0
     for alert in alerts:
         _ALERT_PATIENT.set_cached_value(alert, patient)
-    return alert_views(alerts)
+        if alert.status == Alert.Status.RESOLVED:
+            resolved = alert.of_status
+    shown = sum(alert.status == Alert.Status.RESOLVED for alert in alerts)
+    return PatientAlerts(views=alert_views(alerts), older_resolved=resolved - shown)
 
 
 # --- Program history ---------------------------------------------------------------

@@ -405,3 +405,36 @@ def test_a_resolved_alert_on_the_patient_page_names_who_resolved_it(
     resolved = page.split(f'id="alert-{alert.pk}"', 1)[1].split("</li>", 1)[0]
     assert f"by {clinician.user.get_full_name()}" in resolved
     assert "Sharp pain in my left hip" in resolved
+
+
+def test_the_patient_page_lists_every_open_alert_and_the_latest_resolved_ones(
+    console, clinic, clinician
+):
+    from programs.selectors.console import RESOLVED_ALERTS_SHOWN
+
+    patient, *_ = seeded_patient(clinic, clinician, days=1)
+    today = dt.date(2026, 11, 1)
+
+    def alert(n: int, status: str) -> Alert:
+        return Alert.objects.create(
+            clinic=clinic, patient=patient, kind=Alert.Kind.MISSED_DAYS, status=status,
+            date=today - dt.timedelta(days=n), detail={"days": []},
+        )  # fmt: skip
+
+    open_ones = [alert(0, Alert.Status.OPEN)]
+    resolved = [alert(n, Alert.Status.RESOLVED) for n in range(1, RESOLVED_ALERTS_SHOWN + 4)]
+    path = f"/clinic/patients/{patient.pk}/"
+    before = queries(console, path)
+    page = console.get(path).content.decode()
+    shown = {a.pk for a in open_ones + resolved if f'id="alert-{a.pk}"' in page}
+    # Created one after the other: the latest resolved are the last ones made.
+    assert shown == {a.pk for a in open_ones + resolved[-RESOLVED_ALERTS_SHOWN:]}
+    assert "3 older resolved alerts are not listed here" in page
+    Alert.objects.filter(pk__in=[a.pk for a in resolved[:2]]).delete()
+    page = console.get(path).content.decode()
+    assert "1 older resolved alert is not listed here" in page
+    Alert.objects.filter(pk=resolved[2].pk).delete()
+    page = console.get(path).content.decode()
+    assert "older resolved" not in page
+    assert f'id="alert-{open_ones[0].pk}"' in page
+    assert queries(console, path) == before
