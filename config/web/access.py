@@ -1,7 +1,6 @@
 """The one access rule of the console: a signed-in clinician, data of their clinic."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -36,13 +35,10 @@ class ClinicianPageMixin(LoginRequiredMixin):
             what=f"{self.request.method} {self.request.get_full_path()}",
         )
 
-    def clinic_patient(self, patient_id, *, patients: QuerySet[Patient] | None = None) -> Patient:
-        """The clinician's clinic's patient, else a 404 page; `patients` may annotate
-        what a page reads of the patient alongside."""
-        if patients is None:
-            patients = Patient.objects.all()
+    def clinic_patient(self, patient_id) -> Patient:
+        """The clinician's clinic's patient, else a 404 page."""
         return get_object_or_404(
-            patients.select_related("user", "clinic"),
+            Patient.objects.select_related("user", "clinic"),
             pk=patient_id,
             clinic_id=self.clinic_id,
         )
