@@ -78,3 +78,16 @@ def test_a_phased_protocol_shows_its_phases_and_an_edit_keeps_them(console, clin
     assert template.items.filter(phase__isnull=False).count() == 3
     program.refresh_from_db()
     assert program.phase.order == 1
+
+
+def test_the_patient_page_counts_a_finished_pause_in_the_phase_and_the_calendar(console, clinician):
+    from programs.models import ProgramPause
+
+    program = phased_program(clinician, TemplatePhase.Advance.DATE)
+    # Paused Thursday 5 to Saturday 7 March (the end is exclusive): three days later.
+    ProgramPause.objects.create(program=program, start=dt.date(2026, 3, 5), end=dt.date(2026, 3, 8))
+    page = console.get(f"/clinic/patients/{program.patient_id}/").content.decode()
+    assert "next: Strength on 19 Mar 2026" in page
+    for day in ("Thu 5 Mar", "Fri 6 Mar", "Sat 7 Mar"):
+        assert f"<tr><td>{day}</td><td>Paused</td>" in page
+    assert "<tr><td>Sun 8 Mar</td><td>Paused</td>" not in page
