@@ -235,13 +235,13 @@ def patient_alerts(*, patient: Patient) -> PatientAlerts:
     """Every open alert and the RESOLVED_ALERTS_SHOWN latest resolved ones, in one
     statement; each alert's `patient` is the one given, not a second copy joined in."""
     alerts = _PATIENT_ALERTS(patient.pk)
-    resolved = 0
     for alert in alerts:
         _ALERT_PATIENT.set_cached_value(alert, patient)
-        if alert.status == Alert.Status.RESOLVED:
-            resolved = alert.of_status
-    shown = sum(alert.status == Alert.Status.RESOLVED for alert in alerts)
-    return PatientAlerts(views=alert_views(alerts), older_resolved=resolved - shown)
+    # Resolved rows come last, each with its status's count.
+    resolved = alerts[-1].of_status if alerts and alerts[-1].status == Alert.Status.RESOLVED else 0
+    return PatientAlerts(
+        views=alert_views(alerts), older_resolved=max(0, resolved - RESOLVED_ALERTS_SHOWN)
+    )
 
 
 # --- Program history ---------------------------------------------------------------
