@@ -209,23 +209,18 @@ def current_items_prefetch(*, exercise_in_full: bool = True) -> Prefetch:
 def programs_for_patient(*, patient: Patient) -> QuerySet[Program]:
     """Through the patient's own manager, so each program's `patient` is the one given
     (loaded by the caller with its clinic) rather than a second copy joined in."""
-    return (
-        patient.programs.select_related("phase__template")
-        .prefetch_related(
-            current_items_prefetch(exercise_in_full=False), "pauses", phases_prefetch()
-        )
-        .order_by("-start_date", "-id")
+    return _newest_first(patient.programs).prefetch_related(
+        current_items_prefetch(exercise_in_full=False), "pauses", phases_prefetch()
     )
+
+
+def _newest_first(programs: QuerySet[Program]) -> QuerySet[Program]:
+    return programs.select_related("phase__template").order_by("-start_date", "-id")
 
 
 # The patient page's reads, each compiled once (config.db.CompiledQuery).
 _PATIENT_PROGRAMS = CompiledQuery(
-    lambda patient_id: (
-        Program.objects.filter(patient_id=patient_id)
-        .select_related("phase__template")
-        .order_by("-start_date", "-id")
-    ),
-    arity=1,
+    lambda patient_id: _newest_first(Program.objects.filter(patient_id=patient_id)), arity=1
 )
 _PATIENT_CURRENT_ITEMS = CompiledQuery(
     lambda patient_id: current_items_prefetch(exercise_in_full=False).queryset.filter(
